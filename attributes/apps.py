@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AttributesConfig(AppConfig):
+    name = "attributes"
+    verbose_name = "Contact attributes"

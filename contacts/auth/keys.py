@@ -1,0 +1,101 @@
+"""Issuing and checking API keys.
+
+Keys are long random strings, so a fast SHA-256 is the right lookup hash (no password
+hashing needed) and comparisons are constant-time. A Fernet-encrypted copy lets the keyed
+dialect verify WSSE digests, which are computed from the secret itself.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import ApiKey, Organization, Scope
+
+KEY_PREFIX = "ck_"
+# Touch last_used_at at most this often: one write per minute per key, not per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    secret: str
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _fernet() -> Fernet:
+    configured = settings.API_KEY_ENCRYPTION_KEY
+    if configured:
+        return Fernet(configured.encode())
+    derived = hashlib.sha256(("api-key-encryption:" + settings.SECRET_KEY).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def encrypt_key(secret: str) -> str:
+    return _fernet().encrypt(secret.encode()).decode()
+
+
+def decrypt_key(api_key: ApiKey) -> str:
+    """The plain secret, for WSSE digest checks only."""
+    return _fernet().decrypt(api_key.key_encrypted.encode()).decode()
+
+
+def parse_scopes(raw: str | list[str]) -> list[str]:
+    """Validate a comma-separated (or listed) set of scopes; raises ValueError naming unknown ones."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    scopes = [item.strip() for item in items if item.strip()]
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if unknown:
+        raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}")
+    return sorted(set(scopes))
+
+
+@transaction.atomic
+def issue_api_key(
+    *, organization: Organization, scopes: list[str], username: str = "", name: str = ""
+) -> IssuedKey:
+    """Create a key and return it with its secret, which is never retrievable again."""
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        organization=organization,
+        name=name,
+        username=username or f"key-{secrets.token_hex(6)}",
+        key_prefix=secret[:10],
+        key_hash=hash_key(secret),
+        key_encrypted=encrypt_key(secret),
+        scopes=parse_scopes(scopes),
+    )
+    return IssuedKey(api_key=api_key, secret=secret)
+
+
+def find_active_key(secret: str, *, username: str | None = None) -> ApiKey | None:
+    """The active key matching ``secret`` (and ``username`` when given), else None."""
+    digest = hash_key(secret)
+    api_key = ApiKey.objects.select_related("organization").filter(key_hash=digest, is_active=True).first()
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, digest):
+        return None
+    if username is not None and not hmac.compare_digest(api_key.username, username):
+        return None
+    return api_key
+
+
+def find_active_key_by_username(username: str) -> ApiKey | None:
+    return ApiKey.objects.select_related("organization").filter(username=username, is_active=True).first()
+
+
+def mark_used(api_key: ApiKey) -> None:
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now

@@ -1,0 +1,1 @@
+"""The native dialect (seed 002): camelCase JSON under ``/rest/``."""

@@ -1,0 +1,164 @@
+"""Wire shapes of the native dialect (DESIGN §5.1): the contact as the API returns it.
+
+These serializers only render; they never write. Names are the camelCase of the model's.
+"""
+
+from rest_framework import serializers
+
+ENGAGEMENT_WIRE_NAMES = {
+    "score": "score",
+    "rating": "rating",
+    "emailStatus": "email_status",
+    "emailBounceHardCount": "email_bounce_hard_count",
+    "emailBounceSoftCount": "email_bounce_soft_count",
+    "blockBounceCount": "block_bounce_count",
+    "smsBounceHardCount": "sms_bounce_hard_count",
+    "smsBounceSoftCount": "sms_bounce_soft_count",
+    "smsBounceConsecutiveCount": "sms_bounce_consecutive_count",
+    "complaintsCount": "complaints_count",
+    "forwardCount": "forward_count",
+    "inviteCount": "invite_count",
+    "bounceUnidentifiedCount": "bounce_unidentified_count",
+    "autoresponderCount": "autoresponder_count",
+    "emailMessageIds": "email_message_ids",
+    "smsMessageIds": "sms_message_ids",
+    "emailMessageCount": "email_message_count",
+    "smsMessageCount": "sms_message_count",
+    "messageReadsInferred": "message_reads_inferred",
+    "messageReadsUnique": "message_reads_unique",
+    "messageLinkClicks": "message_link_clicks",
+    "messageLinkClicksUnique": "message_link_clicks_unique",
+}
+
+
+def _engagement_field(source: str) -> serializers.Field:
+    if source == "score":
+        return serializers.FloatField(source=source, read_only=True)
+    if source == "email_status":
+        return serializers.CharField(source=source, read_only=True)
+    if source.endswith("_ids"):
+        return serializers.ListField(source=source, read_only=True, child=serializers.JSONField())
+    return serializers.IntegerField(source=source, read_only=True)
+
+
+class GisLocationSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+class AddressOutputSerializer(serializers.Serializer):
+    locationName = serializers.CharField(source="location_name")
+    streetAddress = serializers.CharField(source="street_address")
+    suite = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    postalCode = serializers.CharField(source="postal_code")
+    country = serializers.CharField()
+    gisLocation = serializers.SerializerMethodField()
+
+    def get_gisLocation(self, address) -> GisLocationSerializer(allow_null=True):  # type: ignore[valid-type]
+        if address.latitude is None or address.longitude is None:
+            return None
+        return {"lat": address.latitude, "lon": address.longitude}
+
+
+class QuietTimeFrameOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    days = serializers.ListField(child=serializers.IntegerField(), source="day_numbers")
+    fromHour = serializers.IntegerField(source="from_hour")
+    fromMin = serializers.IntegerField(source="from_min")
+    toHour = serializers.IntegerField(source="to_hour")
+    toMin = serializers.IntegerField(source="to_min")
+
+
+class PathOutputSerializer(serializers.Serializer):
+    pathId = serializers.IntegerField(source="definition_id")
+    prompt = serializers.CharField(source="definition.prompt")
+    value = serializers.CharField()
+    countryCode = serializers.CharField(source="country_code")
+    skipValidation = serializers.BooleanField(source="skip_validation")
+    quietTimeFrames = QuietTimeFrameOutputSerializer(many=True, source="quiet_time_frames.all")
+
+
+class ContactAttributeOutputSerializer(serializers.Serializer):
+    orgAttrId = serializers.IntegerField(source="definition_id")
+    name = serializers.CharField(source="definition.name")
+    values = serializers.ListField(child=serializers.JSONField())
+
+
+class ContactCoreOutputSerializer(serializers.Serializer):
+    """The contact without its engagement figures."""
+
+    id = serializers.IntegerField()
+    uid = serializers.CharField()
+    externalId = serializers.CharField(source="external_id")
+    recordTypeId = serializers.IntegerField(source="record_type_id")
+    recordTypeName = serializers.CharField(source="record_type.name")
+    firstName = serializers.CharField(source="first_name")
+    lastName = serializers.CharField(source="last_name")
+    middleInitial = serializers.CharField(source="middle_initial")
+    suffix = serializers.CharField()
+    title = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    phoneHome = serializers.CharField(source="phone_home")
+    fax = serializers.CharField()
+    timezoneId = serializers.CharField(source="timezone_id")
+    preferredEmailFormat = serializers.CharField(source="preferred_email_format")
+    status = serializers.CharField()
+    companyName = serializers.CharField(source="company_name")
+    companyPosition = serializers.CharField(source="company_position")
+    department = serializers.CharField()
+    industry = serializers.CharField()
+    linkedinUrl = serializers.CharField(source="linkedin_url")
+    birthDate = serializers.DateField(source="birth_date", allow_null=True)
+    gender = serializers.CharField()
+    maritalStatus = serializers.CharField(source="marital_status")
+    educationLevel = serializers.CharField(source="education_level")
+    countryId = serializers.IntegerField(source="country_id")
+    cityId = serializers.IntegerField(source="city_id")
+    hashKey = serializers.CharField(source="hash_key")
+    customFields = serializers.JSONField(source="custom_fields")
+    groups = serializers.SerializerMethodField()
+    groupsName = serializers.SerializerMethodField()
+    topics = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+    addresses = AddressOutputSerializer(many=True, source="addresses.all")
+    paths = PathOutputSerializer(many=True, source="paths.all")
+    contactAttributes = ContactAttributeOutputSerializer(many=True, source="attribute_values.all")
+    createdSourceId = serializers.IntegerField(source="created_source_id", allow_null=True)
+    modifiedSourceId = serializers.IntegerField(source="modified_source_id", allow_null=True)
+    version = serializers.IntegerField()
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    def get_groups(self, contact) -> list[int]:
+        return sorted(group.id for group in contact.groups.all())
+
+    def get_groupsName(self, contact) -> list[str]:
+        return [group.name for group in sorted(contact.groups.all(), key=lambda group: group.id)]
+
+    def get_topics(self, contact) -> list[int]:
+        return sorted(topic.id for topic in contact.topics.all())
+
+    def get_tags(self, contact) -> list[str]:
+        return sorted(tag.name for tag in contact.tags.all())
+
+
+# The whole contact as stored (expects a queryset from ``contacts_for_read``): the engagement
+# figures follow flat at the top level (DESIGN §5.1), declared from one table.
+ContactOutputSerializer = type(
+    "ContactOutputSerializer",
+    (ContactCoreOutputSerializer,),
+    {wire: _engagement_field(source) for wire, source in ENGAGEMENT_WIRE_NAMES.items()},
+)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    mode = serializers.CharField()
+    actor = serializers.CharField()
+    sourceId = serializers.IntegerField(source="source_id", allow_null=True)
+    changes = serializers.JSONField()

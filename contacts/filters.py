@@ -1,0 +1,48 @@
+"""Query filters of the native contact list (django-filter), camelCase as on the wire."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from contacts.api.access import MAX_ID
+from contacts.models import Contact
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An integer id; out-of-range values are a 400, never a database overflow."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class ContactFilter(django_filters.FilterSet):
+    externalId = django_filters.CharFilter(field_name="external_id", help_text="Exact external id.")
+    email = django_filters.CharFilter(field_name="email", lookup_expr="iexact", help_text="Email, any case.")
+    recordTypeId = IdFilter(field_name="record_type_id", help_text="Record type id.")
+    groupId = IdFilter(field_name="groups", help_text="Member of this group id.")
+    updatedSince = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Updated at or after this ISO 8601 instant."
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Text in first or last name, email, company or external id."
+    )
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
+        condition = Q()
+        for term in value.split():
+            condition &= (
+                Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+                | Q(email__icontains=term)
+                | Q(company_name__icontains=term)
+                | Q(external_id__icontains=term)
+            )
+        return queryset.filter(condition)

@@ -1,0 +1,24 @@
+"""Models of the contacts app, one module per concept."""
+
+from contacts.models.apikey import ApiKey, Scope
+from contacts.models.contact import Address, Contact
+from contacts.models.history import Channel, ContactChange, Mode
+from contacts.models.organization import Membership, Organization
+from contacts.models.reference import Group, RecordType, Source, Tag, Topic
+
+__all__ = [
+    "Address",
+    "ApiKey",
+    "Channel",
+    "Contact",
+    "ContactChange",
+    "Group",
+    "Membership",
+    "Mode",
+    "Organization",
+    "RecordType",
+    "Scope",
+    "Source",
+    "Tag",
+    "Topic",
+]

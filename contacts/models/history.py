@@ -1,0 +1,57 @@
+"""The audit trail: one ContactChange row per applied change, written by the update engine
+in the same transaction as the change itself."""
+
+from django.conf import settings
+from django.db import models
+
+from contacts.models.apikey import ApiKey
+from contacts.models.contact import Contact
+from contacts.models.organization import Organization
+from contacts.models.reference import Source
+
+
+class Channel(models.TextChoices):
+    NATIVE = "native"
+    KEYED = "keyed"
+    EXTERNAL = "external"
+    LEGACY = "legacy"
+    XMLRPC = "xmlrpc"
+    ADMIN = "admin"
+    IMPORT = "import"
+
+
+class Mode(models.TextChoices):
+    CREATE = "create"
+    FULL = "full"
+    PARTIAL = "partial"
+    OPS = "ops"
+    DELETE = "delete"
+
+
+class ContactChange(models.Model):
+    # History outlives the contact (DESIGN §9: delete): the link is nulled, the id is kept.
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    contact_id_value = models.BigIntegerField()
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=200, blank=True, default="")
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "contact_id_value", "-at"], name="change_contact_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        when = self.at.strftime("%Y-%m-%d %H:%M:%S")
+        return f"{self.mode} of contact {self.contact_id_value} via {self.channel} at {when}"
