@@ -12,7 +12,7 @@ from attributes.models import (
 )
 from attributes.services import next_field_id
 from attributes.types import InvalidValue, normalize_value
-from contacts.api.access import MAX_ID
+from contacts.ids import MAX_ID
 from contacts.reference.serializers import ensure_unique_in_organization
 
 INT32_MAX = 2**31 - 1

@@ -1,9 +1,24 @@
-"""Rules of attribute definitions: field id assignment and defined values."""
+"""Contact attributes: definitions' field ids, name-to-id resolution, validation of values
+against ``data_type``/``display_format``/``defined_values``, and the set-based reads and
+writes the update engine calls.
 
-from django.db.models import Max
+Canonical attribute items are dicts with ``org_attr_id`` and/or ``name`` and ``values``
+(a list; an empty list removes the attribute's value).
+"""
 
-from attributes.models import FIRST_FIELD_ID, AttributeDefinition
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Max, Q
+
+from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttributeValue, DisplayFormat
+from attributes.types import InvalidValue, normalize_value
+from contacts.ids import parse_id
 from contacts.models import Organization
+from contacts.services.types import Location, Problem, ProblemCode
+
+ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
 
 
 def next_field_id(organization: Organization) -> int:
@@ -12,3 +27,194 @@ def next_field_id(organization: Organization) -> int:
         "top"
     ]
     return max(FIRST_FIELD_ID, (highest or 0) + 1)
+
+
+@dataclass(frozen=True)
+class AttributeState:
+    definition_id: int
+    values: tuple
+
+    def as_json(self) -> dict:
+        return {"org_attr_id": self.definition_id, "values": list(self.values)}
+
+
+@dataclass(frozen=True)
+class StoredAttribute:
+    row_id: int
+    position: int
+    state: AttributeState
+
+
+@dataclass(frozen=True)
+class AttributeDefinitions:
+    """The organization's attribute definitions named by a request or batch (one query)."""
+
+    by_id: dict[int, AttributeDefinition]
+    by_name: dict[str, AttributeDefinition]
+
+
+def resolve_attribute_definitions(
+    *, organization: Organization, items: Iterable[object]
+) -> AttributeDefinitions:
+    ids, names = set(), set()
+    for item in items:
+        if isinstance(item, dict):
+            if (attr_id := parse_id(item.get("org_attr_id"))) is not None:
+                ids.add(attr_id)
+            if isinstance(item.get("name"), str):
+                names.add(item["name"])
+    if not ids and not names:
+        return AttributeDefinitions({}, {})
+    found = list(
+        AttributeDefinition.objects.filter(Q(pk__in=ids) | Q(name__in=names), organization=organization)
+    )
+    return AttributeDefinitions({d.pk: d for d in found}, {d.name: d for d in found})
+
+
+def validate_attribute_values(
+    definition: AttributeDefinition, raw: object, at: Location
+) -> tuple[tuple, list[Problem]]:
+    """Values in stored form: typed by ``data_type``, among ``defined_values`` for choice
+    formats, at most one for single choice (L). Duplicates collapse to one."""
+    if not isinstance(raw, list):
+        raw = [raw]
+        at_value = at
+    else:
+        at_value = None
+    values, problems = [], []
+    allowed = {str(value): value for value in definition.defined_values}
+    for index, value in enumerate(raw):
+        here = at_value or (*at, index)
+        try:
+            normalized = normalize_value(definition.data_type, value)
+        except InvalidValue as error:
+            problems.append(Problem(here, ProblemCode.INVALID, f"{definition.name}: {value!r} {error}."))
+            continue
+        if definition.is_choice:
+            if str(normalized) not in allowed:
+                choices = ", ".join(map(str, definition.defined_values))
+                problems.append(
+                    Problem(
+                        here,
+                        ProblemCode.NOT_ALLOWED,
+                        f"{definition.name}: {value!r} is not one of: {choices}.",
+                    )
+                )
+                continue
+            normalized = allowed[str(normalized)]
+        if normalized not in values:
+            values.append(normalized)
+    if definition.display_format == DisplayFormat.SINGLE_CHOICE and len(values) > 1:
+        problems.append(Problem(at, ProblemCode.INVALID, f"{definition.name} takes a single value."))
+    return tuple(values), problems
+
+
+def clean_attributes(
+    raw: object, *, definitions: AttributeDefinitions, at: Location = ("attributes",)
+) -> tuple[tuple[AttributeState, ...], list[Problem]]:
+    """Turn canonical attribute items into the contact's new attribute values.
+
+    The id wins over the name; unknown ones, invalid values and duplicates are reported.
+    """
+    if not isinstance(raw, list):
+        return (), [Problem(at, ProblemCode.INVALID, "Contact attributes must be a list.")]
+    states, problems, seen = [], [], set()
+    for index, item in enumerate(raw):
+        here = (*at, index)
+        if not isinstance(item, dict):
+            problems.append(Problem(here, ProblemCode.INVALID, "A contact attribute must be an object."))
+            continue
+        item_problems = [
+            Problem((*here, key), ProblemCode.UNKNOWN_FIELD, f"Unknown contact attribute field {key!r}.")
+            for key in sorted(item.keys() - ATTRIBUTE_KEYS, key=str)
+        ]
+        definition = _definition_for(item, definitions, here, item_problems)
+        values: tuple = ()
+        if definition is not None:
+            if definition.pk in seen:
+                item_problems.append(
+                    Problem(
+                        here,
+                        ProblemCode.DUPLICATE,
+                        f"The attribute {definition.name!r} is listed more than once.",
+                    )
+                )
+            seen.add(definition.pk)
+            values, value_problems = validate_attribute_values(
+                definition, item.get("values", []), (*here, "values")
+            )
+            item_problems.extend(value_problems)
+        problems.extend(item_problems)
+        if not item_problems and definition is not None and values:
+            states.append(AttributeState(definition.pk, values))
+    return tuple(states), problems
+
+
+def _definition_for(
+    item: dict, definitions: AttributeDefinitions, here: Location, problems: list[Problem]
+) -> AttributeDefinition | None:
+    if item.get("org_attr_id") is not None:
+        attr_id = parse_id(item["org_attr_id"])
+        definition = definitions.by_id.get(attr_id) if attr_id is not None else None
+        if definition is None:
+            problems.append(
+                Problem(
+                    (*here, "org_attr_id"),
+                    ProblemCode.UNKNOWN,
+                    f"Unknown attribute id {item['org_attr_id']!r}.",
+                )
+            )
+        return definition
+    name = item.get("name")
+    if name is None:
+        problems.append(
+            Problem(
+                (*here, "org_attr_id"), ProblemCode.REQUIRED, "An attribute needs an orgAttrId or a name."
+            )
+        )
+        return None
+    definition = definitions.by_name.get(name) if isinstance(name, str) else None
+    if definition is None:
+        problems.append(Problem((*here, "name"), ProblemCode.UNKNOWN, f"Unknown attribute name {name!r}."))
+    return definition
+
+
+def load_attributes(contact_ids: Iterable[int]) -> dict[int, list[StoredAttribute]]:
+    """Stored attribute values of many contacts (one query)."""
+    stored: dict[int, list[StoredAttribute]] = defaultdict(list)
+    rows = ContactAttributeValue.objects.filter(contact_id__in=list(contact_ids)).order_by(
+        "contact_id", "position", "id"
+    )
+    for row in rows:
+        state = AttributeState(row.definition_id, tuple(row.values))
+        stored[row.contact_id].append(StoredAttribute(row.pk, row.position, state))
+    return stored
+
+
+def write_attributes(changes: dict[int, tuple[list[StoredAttribute], tuple[AttributeState, ...]]]) -> None:
+    """Apply new attribute lists, ``{contact_id: (stored, wanted)}``: one delete, one bulk
+    update and one bulk insert at most, whatever the number of contacts."""
+    removed, updated, created = [], [], []
+    for contact_id, (stored, wanted) in changes.items():
+        by_definition = {item.state.definition_id: item for item in stored}
+        wanted_ids = {state.definition_id for state in wanted}
+        removed.extend(item.row_id for item in stored if item.state.definition_id not in wanted_ids)
+        for position, state in enumerate(wanted):
+            old = by_definition.get(state.definition_id)
+            row = ContactAttributeValue(
+                contact_id=contact_id,
+                definition_id=state.definition_id,
+                position=position,
+                values=list(state.values),
+            )
+            if old is None:
+                created.append(row)
+            elif (old.position, old.state.values) != (position, state.values):
+                row.pk = old.row_id
+                updated.append(row)
+    if removed:
+        ContactAttributeValue.objects.filter(pk__in=removed).delete()
+    if updated:
+        ContactAttributeValue.objects.bulk_update(updated, ["position", "values"])
+    if created:
+        ContactAttributeValue.objects.bulk_create(created)

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from contacts.api.access import MAX_ID
+from contacts.ids import MAX_ID
 from contacts.models import Contact
 
 

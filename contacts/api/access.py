@@ -8,16 +8,10 @@ from django.utils.functional import cached_property
 from rest_framework import exceptions, permissions
 
 from contacts.auth.principal import can_reach_organization, has_scope
+from contacts.ids import parse_id
 from contacts.models import Organization, Scope
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-MAX_ID = 2**63 - 1
-
-
-def is_id(raw: object) -> bool:
-    """True for a decimal id that fits a 64-bit primary key (larger ones are simply unknown)."""
-    text = str(raw)
-    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 class OrganizationScopePermission(permissions.BasePermission):
@@ -27,9 +21,7 @@ class OrganizationScopePermission(permissions.BasePermission):
         view.organization  # noqa: B018 - resolving raises 404 for unreachable organizations
         needed = view.required_scopes(request.method)
         if not any(has_scope(request, scope) for scope in needed):
-            raise exceptions.PermissionDenied(
-                f"This API key lacks the scope needed here: {' or '.join(needed)}."
-            )
+            raise exceptions.PermissionDenied(f"This API key lacks the scope needed here: {' or '.join(needed)}.")
         return True
 
 
@@ -49,8 +41,8 @@ class OrganizationScopedMixin:
 
     @cached_property
     def organization(self) -> Organization:
-        raw = self.kwargs.get("organization_id")
-        organization = Organization.objects.filter(pk=int(raw)).first() if is_id(raw) else None
+        organization_id = parse_id(self.kwargs.get("organization_id"))
+        organization = Organization.objects.filter(pk=organization_id).first() if organization_id else None
         if organization is None or not can_reach_organization(self.request, organization):
             raise exceptions.NotFound("Organization not found.")
         return organization

@@ -127,6 +127,4 @@ def missing_organization_error() -> NativeError:
 
 
 def missing_contact_error() -> NativeError:
-    return NativeError(
-        status_code=status.HTTP_404_NOT_FOUND, code="MISSING_CONTACT_ID", message="Missing Contact Id"
-    )
+    return NativeError(status_code=status.HTTP_404_NOT_FOUND, code="MISSING_CONTACT_ID", message="Missing Contact Id")

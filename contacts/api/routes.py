@@ -12,9 +12,7 @@ def route(pattern: str, view, name: str) -> URLPattern:
 def reference_routes(kind: str, viewset) -> list[URLPattern]:
     """List/create and read/update/delete routes for one kind of reference data."""
     collection = viewset.as_view({"get": "list", "post": "create"})
-    item = viewset.as_view(
-        {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
-    )
+    item = viewset.as_view({"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"})
     return [
         route(rf"rest/{kind}/{ORG}", collection, f"{kind}-list"),
         route(rf"rest/{kind}/{ORG}/(?P<pk>[^/]+)", item, f"{kind}-detail"),

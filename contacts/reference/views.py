@@ -8,8 +8,9 @@ from django.db.models import ProtectedError, QuerySet
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
 
-from contacts.api.access import OrganizationScopedMixin, is_id
+from contacts.api.access import OrganizationScopedMixin
 from contacts.api.errors import NativeError
+from contacts.ids import parse_id
 from contacts.models import Group, RecordType, Scope, Source, Topic
 from contacts.reference.serializers import (
     GroupSerializer,
@@ -32,7 +33,7 @@ class ReferenceViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
 
     def get_object(self):
         # Non-numeric or out-of-range ids are simply unknown (404), never a database error.
-        if not is_id(self.kwargs[self.lookup_url_kwarg]):
+        if parse_id(self.kwargs[self.lookup_url_kwarg]) is None:
             raise NotFound(f"{self.model._meta.verbose_name.capitalize()} not found.")
         return super().get_object()
 

@@ -22,9 +22,7 @@ def update_record_type(
     """Rename and/or make the default. Unsetting the default is refused by the caller's
     validation: an organization moves its default by naming a new one."""
     if is_default and not record_type.is_default:
-        RecordType.objects.filter(organization_id=record_type.organization_id, is_default=True).update(
-            is_default=False
-        )
+        RecordType.objects.filter(organization_id=record_type.organization_id, is_default=True).update(is_default=False)
         record_type.is_default = True
     if name is not None:
         record_type.name = name

@@ -7,10 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contacts.api.access import OrganizationScopedMixin, is_id
+from contacts.api.access import OrganizationScopedMixin
 from contacts.api.errors import missing_organization_error
 from contacts.dialects.native.serializers import ContactOutputSerializer, HistoryEntrySerializer
 from contacts.filters import ContactFilter
+from contacts.ids import parse_id
 from contacts.selectors import contact_history, contacts_for_read
 
 
@@ -38,8 +39,8 @@ class ContactDetailView(OrganizationScopedMixin, generics.RetrieveAPIView):
         return contacts_for_read(self.organization)
 
     def get_object(self):
-        contact_id = self.kwargs["contact_id"]
-        contact = self.get_queryset().filter(pk=int(contact_id)).first() if is_id(contact_id) else None
+        contact_id = parse_id(self.kwargs["contact_id"])
+        contact = self.get_queryset().filter(pk=contact_id).first() if contact_id else None
         if contact is None:
             raise NotFound("Contact not found.")
         return contact
@@ -55,10 +56,10 @@ class ContactHistoryView(OrganizationScopedMixin, generics.ListAPIView):
     serializer_class = HistoryEntrySerializer
 
     def get_queryset(self) -> QuerySet:
-        contact_id = self.kwargs["contact_id"]
-        if not is_id(contact_id) or not contacts_for_read(self.organization).filter(pk=contact_id).exists():
+        contact_id = parse_id(self.kwargs["contact_id"])
+        if not contact_id or not contacts_for_read(self.organization).filter(pk=contact_id).exists():
             raise NotFound("Contact not found.")
-        return contact_history(self.organization, int(contact_id))
+        return contact_history(self.organization, contact_id)
 
 
 class MissingOrganizationView(APIView):

@@ -1,0 +1,30 @@
+"""The update engine: the only code that writes contacts and their nested data."""
+
+from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact
+from contacts.services.types import (
+    Actor,
+    BatchTooLarge,
+    ChangeSet,
+    ItemResult,
+    ItemStatus,
+    Problem,
+    ProblemCode,
+    UpdateMode,
+    UpdateRejected,
+)
+
+__all__ = [
+    "BATCH_LIMIT",
+    "Actor",
+    "BatchTooLarge",
+    "ChangeSet",
+    "ItemResult",
+    "ItemStatus",
+    "Problem",
+    "ProblemCode",
+    "UpdateMode",
+    "UpdateRejected",
+    "apply_update",
+    "apply_updates",
+    "delete_contact",
+]

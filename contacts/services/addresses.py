@@ -1,0 +1,105 @@
+"""A contact's ordered postal addresses: validation, set-based reads and writes."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from contacts.models import Address
+from contacts.services.types import Location, Problem, ProblemCode
+
+TEXT_KEYS = ("location_name", "street_address", "suite", "city", "state", "postal_code", "country")
+COORDINATES = {"latitude": 90.0, "longitude": 180.0}
+ADDRESS_KEYS = frozenset(TEXT_KEYS) | COORDINATES.keys()
+TEXT_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class AddressState:
+    location_name: str = ""
+    street_address: str = ""
+    suite: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StoredAddress:
+    row_id: int
+    state: AddressState
+
+
+def clean_addresses(raw: object, at: Location = ("addresses",)) -> tuple[tuple[AddressState, ...], list[Problem]]:
+    """Canonical address items (dicts of the keys above) → the new ordered address list."""
+    if not isinstance(raw, list):
+        return (), [Problem(at, ProblemCode.INVALID, "Addresses must be a list.")]
+    addresses, problems = [], []
+    for index, item in enumerate(raw):
+        here = (*at, index)
+        if not isinstance(item, dict):
+            problems.append(Problem(here, ProblemCode.INVALID, "An address must be an object."))
+            continue
+        item_problems = [
+            Problem((*here, key), ProblemCode.UNKNOWN_FIELD, f"Unknown address field {key!r}.")
+            for key in sorted(item.keys() - ADDRESS_KEYS, key=str)
+        ]
+        values: dict[str, object] = {}
+        for key in TEXT_KEYS:
+            value = item.get(key)
+            if value is None:
+                value = ""
+            if not isinstance(value, str) or len(value) > TEXT_MAX_LENGTH:
+                item_problems.append(
+                    Problem((*here, key), ProblemCode.INVALID, f"Must be text of at most {TEXT_MAX_LENGTH} characters.")
+                )
+            values[key] = value
+        for key, bound in COORDINATES.items():
+            value = item.get(key)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not -bound <= value <= bound
+            ):
+                item_problems.append(
+                    Problem((*here, key), ProblemCode.OUT_OF_RANGE, f"Must be a number from {-bound:g} to {bound:g}.")
+                )
+                value = None
+            values[key] = float(value) if value is not None else None
+        problems.extend(item_problems)
+        if not item_problems:
+            addresses.append(AddressState(**values))
+    return tuple(addresses), problems
+
+
+def load_addresses(contact_ids: Iterable[int]) -> dict[int, list[StoredAddress]]:
+    """Stored addresses of many contacts, in order (one query)."""
+    stored: dict[int, list[StoredAddress]] = defaultdict(list)
+    for row in Address.objects.filter(contact_id__in=list(contact_ids)).order_by("contact_id", "position", "id"):
+        state = AddressState(**{key: getattr(row, key) for key in (*TEXT_KEYS, *COORDINATES)})
+        stored[row.contact_id].append(StoredAddress(row.pk, state))
+    return stored
+
+
+def write_addresses(changes: dict[int, tuple[list[StoredAddress], tuple[AddressState, ...]]]) -> None:
+    """Apply new address lists position by position: rows that differ are updated, extra
+    stored rows deleted, extra wanted rows inserted (three queries at most)."""
+    removed, updated, created = [], [], []
+    for contact_id, (stored, wanted) in changes.items():
+        for position, state in enumerate(wanted):
+            row = Address(contact_id=contact_id, position=position, **asdict(state))
+            if position >= len(stored):
+                created.append(row)
+            elif stored[position].state != state:
+                row.pk = stored[position].row_id
+                updated.append(row)
+        removed.extend(address.row_id for address in stored[len(wanted) :])
+    if removed:
+        Address.objects.filter(pk__in=removed).delete()
+    if updated:
+        Address.objects.bulk_update(updated, ["position", *TEXT_KEYS, *COORDINATES])
+    if created:
+        Address.objects.bulk_create(created)

@@ -1,0 +1,164 @@
+"""The update engine: the only code that writes contacts (DESIGN §2, §4).
+
+Every dialect and the admin hand it ChangeSets. It runs one sequence for a batch of any
+size (a single update is a batch of one): lock, resolve, validate and plan, check external
+ids, write in bulk, record history — with a number of queries that does not grow with the
+batch or with a contact's nested data.
+"""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import Channel, Contact, Mode, Organization
+from contacts.services.history import record_changes
+from contacts.services.planning import Plan, plan_item
+from contacts.services.resolution import resolve_references
+from contacts.services.state import describe_changes, lock_and_load
+from contacts.services.types import (
+    Actor,
+    BatchTooLarge,
+    ChangeSet,
+    ItemResult,
+    ItemStatus,
+    Problem,
+    ProblemCode,
+    UpdateMode,
+    UpdateRejected,
+)
+from contacts.services.writes import create_contacts, update_contacts, write_children
+
+BATCH_LIMIT = 1000
+
+
+def apply_updates(
+    *,
+    organization: Organization,
+    items: Sequence[ChangeSet],
+    mode: UpdateMode,
+    actor: Actor,
+    channel: Channel,
+) -> list[ItemResult]:
+    """Apply a batch of changes; one result per item, in order.
+
+    Items are independent: an invalid item (``status=error`` with every problem found)
+    changes nothing, while the valid ones are committed. ``contact_id=None`` creates.
+    Raises BatchTooLarge (nothing written) beyond BATCH_LIMIT items.
+    """
+    if len(items) > BATCH_LIMIT:
+        raise BatchTooLarge(len(items), BATCH_LIMIT)
+    with transaction.atomic():
+        stored = lock_and_load(
+            organization=organization, contact_ids=[i.contact_id for i in items if i.contact_id is not None]
+        )
+        refs = resolve_references(organization=organization, items=items)
+        results: dict[int, ItemResult] = {}
+        plans: list[Plan] = []
+        for index, item in enumerate(items):
+            planned = plan_item(index=index, item=item, mode=mode, stored=stored.get(item.contact_id), refs=refs)
+            if isinstance(planned, Plan):
+                plans.append(planned)
+            else:
+                results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, tuple(planned))
+        plans = _refuse_external_id_conflicts(organization, plans, items, results)
+        _write(organization, plans, items, results, mode=mode, actor=actor, channel=channel)
+    return [results[index] for index in range(len(items))]
+
+
+def apply_update(
+    *, organization: Organization, item: ChangeSet, mode: UpdateMode, actor: Actor, channel: Channel
+) -> ItemResult:
+    """Apply one change; raises UpdateRejected (nothing written) when it is refused."""
+    [result] = apply_updates(organization=organization, items=[item], mode=mode, actor=actor, channel=channel)
+    if not result.ok:
+        raise UpdateRejected(result)
+    return result
+
+
+def _refuse_external_id_conflicts(
+    organization: Organization, plans: list[Plan], items: Sequence[ChangeSet], results: dict[int, ItemResult]
+) -> list[Plan]:
+    """An external id is unique in the organization (DESIGN §4): one query for the batch."""
+    claims = {
+        plan.index: plan.state.scalars["external_id"]
+        for plan in plans
+        if plan.state.scalars["external_id"] and (plan.stored is None or "external_id" in plan.changed)
+    }
+    if not claims:
+        return plans
+    holders = dict(
+        Contact.objects.filter(organization=organization, external_id__in=set(claims.values())).values_list(
+            "external_id", "pk"
+        )
+    )
+    kept, claimed = [], set()
+    for plan in plans:
+        external_id = claims.get(plan.index)
+        own_id = plan.stored.contact.pk if plan.stored is not None else None
+        holder = holders.get(external_id)
+        if external_id is not None and ((holder is not None and holder != own_id) or external_id in claimed):
+            problem = Problem(
+                ("external_id",),
+                ProblemCode.EXTERNAL_ID_TAKEN,
+                f"Another contact already has the external id {external_id!r}.",
+                {"existing_id": holder} if holder is not None else {},
+            )
+            results[plan.index] = ItemResult(plan.index, ItemStatus.ERROR, items[plan.index].contact_id, (problem,))
+            continue
+        if external_id is not None:
+            claimed.add(external_id)
+        kept.append(plan)
+    return kept
+
+
+def _write(
+    organization: Organization,
+    plans: list[Plan],
+    items: Sequence[ChangeSet],
+    results: dict[int, ItemResult],
+    *,
+    mode: UpdateMode,
+    actor: Actor,
+    channel: Channel,
+) -> None:
+    now = timezone.now()
+    new = [plan for plan in plans if plan.stored is None]
+    changed = [plan for plan in plans if plan.stored is not None and plan.changed]
+    for plan in plans:
+        if plan.stored is not None and not plan.changed:
+            results[plan.index] = ItemResult(plan.index, ItemStatus.UNCHANGED, plan.stored.contact.pk)
+    contact_ids = {plan.index: plan.stored.contact.pk for plan in changed}
+    if new:
+        contact_ids.update(create_contacts(organization=organization, plans=new, now=now))
+    update_contacts(plans=changed, now=now)
+    write_children(organization=organization, plans=[*new, *changed], contact_ids=contact_ids)
+    entries = []
+    for plan in [*new, *changed]:
+        contact_id = contact_ids[plan.index]
+        created = plan.stored is None
+        status = ItemStatus.CREATED if created else ItemStatus.UPDATED
+        results[plan.index] = ItemResult(plan.index, status, contact_id)
+        before = None if created else plan.stored.state
+        history_mode = Mode.CREATE if created else Mode(mode.value)
+        entries.append((contact_id, history_mode, plan.source_id, describe_changes(before, plan.state, plan.changed)))
+    if entries:
+        record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
+
+
+@transaction.atomic
+def delete_contact(*, organization: Organization, contact_id: int, actor: Actor, channel: Channel) -> bool:
+    """Delete a contact, keeping its history (the link is nulled, the id kept; DESIGN §9).
+    Returns False when the organization has no such contact."""
+    contact = Contact.objects.select_for_update().filter(organization=organization, pk=contact_id).first()
+    if contact is None:
+        return False
+    record_changes(
+        organization=organization,
+        entries=[(contact.pk, Mode.DELETE, None, {})],
+        actor=actor,
+        channel=channel,
+        at=timezone.now(),
+    )
+    contact.delete()
+    return True

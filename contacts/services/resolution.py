@@ -1,0 +1,140 @@
+"""Name-to-id resolution for a whole request or batch: one query per kind (DESIGN §4).
+
+Names resolve within the organization only; when an element carries both an id and a name
+the id wins; every unknown id or name is reported at its location.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Model, Q
+
+from attributes import services as attribute_services
+from contacts.ids import parse_id
+from contacts.models import Group, Organization, RecordType, Source, Tag, Topic
+from contacts.services.types import ChangeSet, Location, Problem, ProblemCode
+from paths import services as path_services
+
+
+@dataclass(frozen=True)
+class Named:
+    """Rows of one kind found by id and by name."""
+
+    by_id: dict[int, Model]
+    by_name: dict[str, Model]
+
+
+@dataclass(frozen=True)
+class References:
+    record_types: Named
+    default_record_type: RecordType | None
+    groups: Named
+    topics: Named
+    sources: Named
+    paths: "path_services.PathDefinitions"
+    attributes: "attribute_services.AttributeDefinitions"
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _find(model: type[Model], organization: Organization, ids: set[int], names: set[str], **extra: object) -> list:
+    condition = Q(pk__in=ids) | Q(name__in=names)
+    for key, value in extra.items():
+        condition |= Q(**{key: value})
+    if not ids and not names and not extra:
+        return []
+    return list(model.objects.filter(condition, organization=organization))
+
+
+def _named(rows: Iterable[Model]) -> Named:
+    rows = list(rows)
+    return Named({row.pk: row for row in rows}, {row.name: row for row in rows})
+
+
+def _ids(values: Iterable[object]) -> set[int]:
+    return {parsed for value in values if (parsed := parse_id(value)) is not None}
+
+
+def _names(values: Iterable[object]) -> set[str]:
+    return {value for value in values if isinstance(value, str)}
+
+
+def resolve_references(*, organization: Organization, items: Sequence[ChangeSet]) -> References:
+    """Everything the items refer to, in a fixed number of queries whatever their count."""
+    values = [item.values for item in items]
+    record_types = _find(
+        RecordType,
+        organization,
+        _ids(v.get("record_type_id") for v in values),
+        _names(v.get("record_type_name") for v in values),
+        is_default=True,
+    )
+    groups = _find(
+        Group,
+        organization,
+        _ids(g for v in values for g in _as_list(v.get("groups"))),
+        _names(g for v in values for g in _as_list(v.get("group_names"))),
+    )
+    topics = _find(Topic, organization, _ids(t for v in values for t in _as_list(v.get("topics"))), set())
+    sources = _find(Source, organization, _ids(v.get("source_id") for v in values), set())
+    return References(
+        record_types=_named(record_types),
+        default_record_type=next((row for row in record_types if row.is_default), None),
+        groups=_named(groups),
+        topics=_named(topics),
+        sources=_named(sources),
+        paths=path_services.resolve_path_definitions(
+            organization=organization, items=(p for v in values for p in _as_list(v.get("paths")))
+        ),
+        attributes=attribute_services.resolve_attribute_definitions(
+            organization=organization, items=(a for v in values for a in _as_list(v.get("attributes")))
+        ),
+    )
+
+
+def resolve_one(
+    named: Named, *, raw_id: object, raw_name: object, id_at: Location, name_at: Location, label: str
+) -> tuple[Model | None, list[Problem]]:
+    """One reference given by id and/or name; the id wins."""
+    if raw_id is not None and raw_id != "":
+        found = named.by_id.get(parse_id(raw_id))
+        if found is None:
+            return None, [Problem(id_at, ProblemCode.UNKNOWN, f"Unknown {label} id {raw_id!r}.")]
+        return found, []
+    if raw_name is not None and raw_name != "":
+        found = named.by_name.get(raw_name) if isinstance(raw_name, str) else None
+        if found is None:
+            return None, [Problem(name_at, ProblemCode.UNKNOWN, f"Unknown {label} name {raw_name!r}.")]
+        return found, []
+    return None, []
+
+
+def resolve_many(named: Named, raw: object, *, by: str, at: Location, label: str) -> tuple[set[int], list[Problem]]:
+    """A list of ids (``by="id"``) or names (``by="name"``) → the set of row ids."""
+    if not isinstance(raw, list):
+        return set(), [Problem(at, ProblemCode.INVALID, f"Must be a list of {label} {by}s.")]
+    found, problems = set(), []
+    for index, value in enumerate(raw):
+        if by == "id":
+            row = named.by_id.get(parse_id(value))
+        else:
+            row = named.by_name.get(value) if isinstance(value, str) else None
+        if row is None:
+            problems.append(Problem((*at, index), ProblemCode.UNKNOWN, f"Unknown {label} {by} {value!r}."))
+        else:
+            found.add(row.pk)
+    return found, problems
+
+
+def ensure_tags(*, organization: Organization, names: set[str]) -> dict[str, int]:
+    """Ids of the tags named, creating the missing ones (tags are free labels; DESIGN §5.1)."""
+    if not names:
+        return {}
+    ids = dict(Tag.objects.filter(organization=organization, name__in=names).values_list("name", "id"))
+    missing = names - ids.keys()
+    if missing:
+        Tag.objects.bulk_create([Tag(organization=organization, name=name) for name in missing], ignore_conflicts=True)
+        ids.update(Tag.objects.filter(organization=organization, name__in=missing).values_list("name", "id"))
+    return ids

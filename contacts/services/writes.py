@@ -1,0 +1,108 @@
+"""Set-based writes of planned changes: each kind of row is inserted, updated or deleted
+with one statement for the whole batch (DESIGN §4: the query count never grows with the
+batch; §9: only the columns that change)."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from attributes import services as attribute_services
+from contacts.models import Contact, Organization
+from contacts.services.addresses import write_addresses
+from contacts.services.planning import Plan
+from contacts.services.resolution import ensure_tags
+from contacts.services.validation import SCALARS
+from paths import services as path_services
+
+GroupRow = Contact.groups.through
+TopicRow = Contact.topics.through
+TagRow = Contact.tags.through
+
+
+def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: datetime) -> dict[int, int]:
+    """Insert the new contacts' rows; returns ``{plan index: contact id}``."""
+    rows = [
+        Contact(
+            organization=organization,
+            record_type_id=plan.state.record_type_id,
+            created_at=now,
+            updated_at=now,
+            created_source_id=plan.source_id,
+            modified_source_id=plan.source_id,
+            **plan.state.scalars,
+        )
+        for plan in plans
+    ]
+    Contact.objects.bulk_create(rows)
+    return {plan.index: row.pk for plan, row in zip(plans, rows, strict=True)}
+
+
+def update_contacts(*, plans: Sequence[Plan], now: datetime) -> None:
+    """One bulk UPDATE of the changed contacts, limited to the union of changed columns."""
+    columns = {"version", "updated_at"}
+    rows = []
+    for plan in plans:
+        contact = plan.stored.contact
+        for name in plan.changed:
+            if name in SCALARS or name == "record_type_id":
+                setattr(contact, name, plan.state.scalars[name] if name in SCALARS else plan.state.record_type_id)
+                columns.add(name)
+        if plan.source_id is not None:
+            contact.modified_source_id = plan.source_id
+            columns.add("modified_source_id")
+        contact.version += 1
+        contact.updated_at = now
+        rows.append(contact)
+    if rows:
+        Contact.objects.bulk_update(rows, sorted(columns))
+
+
+def write_children(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
+    """Groups, topics, tags, addresses, paths and attribute values of every planned contact."""
+    group_rows, topic_rows, stale_topics, stale_tags, wanted_tags = [], [], [], [], {}
+    addresses, paths, attributes = {}, {}, {}
+    for plan in plans:
+        contact_id = contact_ids[plan.index]
+        stored = plan.stored
+        before = stored.state if stored is not None else None
+        changed = set(plan.changed)
+        if "groups" in changed:
+            old = before.groups if before else frozenset()
+            group_rows.extend(GroupRow(contact_id=contact_id, group_id=g) for g in plan.state.groups - old)
+        if "topics" in changed:
+            old_rows = stored.topic_rows if stored else {}
+            stale_topics.extend(row for topic, row in old_rows.items() if topic not in plan.state.topics)
+            topic_rows.extend(
+                TopicRow(contact_id=contact_id, topic_id=t) for t in plan.state.topics if t not in old_rows
+            )
+        if "tags" in changed:
+            old_rows = stored.tag_rows if stored else {}
+            stale_tags.extend(row for name, row in old_rows.items() if name not in plan.state.tags)
+            wanted_tags[contact_id] = [name for name in plan.state.tags if name not in old_rows]
+        if "addresses" in changed:
+            addresses[contact_id] = (stored.addresses if stored else [], plan.state.addresses)
+        if "paths" in changed:
+            paths[contact_id] = (stored.paths if stored else [], plan.state.paths)
+        if "attributes" in changed:
+            attributes[contact_id] = (stored.attributes if stored else [], plan.state.attributes)
+
+    if group_rows:
+        GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
+    if stale_topics:
+        TopicRow.objects.filter(pk__in=stale_topics).delete()
+    if topic_rows:
+        TopicRow.objects.bulk_create(topic_rows)
+    if stale_tags:
+        TagRow.objects.filter(pk__in=stale_tags).delete()
+    if any(wanted_tags.values()):
+        tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
+        TagRow.objects.bulk_create(
+            TagRow(contact_id=contact_id, tag_id=tag_ids[name])
+            for contact_id, names in wanted_tags.items()
+            for name in names
+        )
+    if addresses:
+        write_addresses(addresses)
+    if paths:
+        path_services.write_paths(paths)
+    if attributes:
+        attribute_services.write_attributes(attributes)
