@@ -25,6 +25,4 @@ def contacts_for_read(organization: Organization) -> QuerySet[Contact]:
 
 
 def contact_history(organization: Organization, contact_id: int) -> QuerySet[ContactChange]:
-    return ContactChange.objects.filter(organization=organization, contact_id_value=contact_id).order_by(
-        "-at", "-id"
-    )
+    return ContactChange.objects.filter(organization=organization, contact_id_value=contact_id).order_by("-at", "-id")

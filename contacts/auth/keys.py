@@ -62,9 +62,7 @@ def parse_scopes(raw: str | list[str]) -> list[str]:
 
 
 @transaction.atomic
-def issue_api_key(
-    *, organization: Organization, scopes: list[str], username: str = "", name: str = ""
-) -> IssuedKey:
+def issue_api_key(*, organization: Organization, scopes: list[str], username: str = "", name: str = "") -> IssuedKey:
     """Create a key and return it with its secret, which is never retrievable again."""
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     api_key = ApiKey.objects.create(

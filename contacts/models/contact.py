@@ -66,12 +66,8 @@ class Contact(models.Model):
     created_at = models.DateTimeField(editable=False)
     updated_at = models.DateTimeField(editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    modified_source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    modified_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     first_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, default="")
     last_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, default="")
@@ -84,9 +80,7 @@ class Contact(models.Model):
     phone_home = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
     fax = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
     timezone_id = models.CharField(max_length=64, blank=True, default="")
-    preferred_email_format = models.CharField(
-        max_length=4, choices=EmailFormat.choices, default=EmailFormat.HTML
-    )
+    preferred_email_format = models.CharField(max_length=4, choices=EmailFormat.choices, default=EmailFormat.HTML)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON)
 
     company_name = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
@@ -97,9 +91,7 @@ class Contact(models.Model):
 
     birth_date = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=7, choices=Gender.choices, default=Gender.UNKNOWN)
-    marital_status = models.CharField(
-        max_length=7, choices=MaritalStatus.choices, default=MaritalStatus.UNKNOWN
-    )
+    marital_status = models.CharField(max_length=7, choices=MaritalStatus.choices, default=MaritalStatus.UNKNOWN)
     education_level = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
 
     country_id = models.IntegerField(default=1)
@@ -207,8 +199,7 @@ class Address(models.Model):
                 name="address_latitude_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True)
-                | models.Q(longitude__gte=-180, longitude__lte=180),
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="address_longitude_range",
             ),
         ]

@@ -30,9 +30,7 @@ class Mode(models.TextChoices):
 
 class ContactChange(models.Model):
     # History outlives the contact (DESIGN §9: delete): the link is nulled, the id is kept.
-    contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
-    )
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
     contact_id_value = models.BigIntegerField()
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()

@@ -23,9 +23,7 @@ class Membership(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organization}"
