@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 
 from contacts.models import ApiKey, Membership, Organization, Scope
+from contacts.services.types import Actor
 
 
 class ApiKeyUser(AnonymousUser):
@@ -66,3 +67,10 @@ def actor_label(request) -> str:
     if api_key is not None:
         return f"api_key:{api_key.username}"
     return f"user:{request.user.get_username()}"
+
+
+def request_actor(request) -> Actor:
+    """The engine's Actor for this request (API key or user), for history rows."""
+    api_key = request_api_key(request)
+    user_id = request.user.pk if api_key is None and request.user.is_authenticated else None
+    return Actor(label=actor_label(request), api_key_id=api_key.pk if api_key else None, user_id=user_id)

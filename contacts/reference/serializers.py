@@ -51,7 +51,9 @@ class SourceSerializer(OrganizationNamedSerializer):
 
 
 class RecordTypeSerializer(OrganizationNamedSerializer):
-    isDefault = serializers.BooleanField(source="is_default", required=False, default=False)
+    # No default: left out of a PUT, the flag stays as it is (renaming the default record
+    # type must not read as "unset the default"); left out on create, it is False.
+    isDefault = serializers.BooleanField(source="is_default", required=False)
 
     class Meta(OrganizationNamedSerializer.Meta):
         model = RecordType

@@ -1,6 +1,7 @@
 """The update engine: the only code that writes contacts and their nested data."""
 
 from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact
+from contacts.services.membership import MembershipResult, change_group_membership
 from contacts.services.types import (
     Actor,
     BatchTooLarge,
@@ -20,11 +21,13 @@ __all__ = [
     "ChangeSet",
     "ItemResult",
     "ItemStatus",
+    "MembershipResult",
     "Problem",
     "ProblemCode",
     "UpdateMode",
     "UpdateRejected",
     "apply_update",
     "apply_updates",
+    "change_group_membership",
     "delete_contact",
 ]

@@ -31,14 +31,15 @@ ENGAGEMENT_WIRE_NAMES = {
 }
 
 
-def _engagement_field(source: str) -> serializers.Field:
+def _engagement_field(wire: str, source: str) -> serializers.Field:
+    options = {"read_only": True} if wire == source else {"read_only": True, "source": source}
     if source == "score":
-        return serializers.FloatField(source=source, read_only=True)
+        return serializers.FloatField(**options)
     if source == "email_status":
-        return serializers.CharField(source=source, read_only=True)
+        return serializers.CharField(**options)
     if source.endswith("_ids"):
-        return serializers.ListField(source=source, read_only=True, child=serializers.JSONField())
-    return serializers.IntegerField(source=source, read_only=True)
+        return serializers.ListField(child=serializers.JSONField(), **options)
+    return serializers.IntegerField(**options)
 
 
 class GisLocationSerializer(serializers.Serializer):
@@ -89,8 +90,8 @@ class ContactAttributeOutputSerializer(serializers.Serializer):
 class ContactCoreOutputSerializer(serializers.Serializer):
     """The contact without its engagement figures."""
 
-    id = serializers.IntegerField()
-    uid = serializers.CharField()
+    id = serializers.IntegerField(read_only=True)
+    uid = serializers.CharField(read_only=True)
     externalId = serializers.CharField(source="external_id")
     recordTypeId = serializers.IntegerField(source="record_type_id")
     recordTypeName = serializers.CharField(source="record_type.name")
@@ -126,11 +127,11 @@ class ContactCoreOutputSerializer(serializers.Serializer):
     addresses = AddressOutputSerializer(many=True, source="addresses.all")
     paths = PathOutputSerializer(many=True, source="paths.all")
     contactAttributes = ContactAttributeOutputSerializer(many=True, source="attribute_values.all")
-    createdSourceId = serializers.IntegerField(source="created_source_id", allow_null=True)
-    modifiedSourceId = serializers.IntegerField(source="modified_source_id", allow_null=True)
-    version = serializers.IntegerField()
-    createdAt = serializers.DateTimeField(source="created_at")
-    updatedAt = serializers.DateTimeField(source="updated_at")
+    createdSourceId = serializers.IntegerField(source="created_source_id", allow_null=True, read_only=True)
+    modifiedSourceId = serializers.IntegerField(source="modified_source_id", allow_null=True, read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
 
     def get_groups(self, contact) -> list[int]:
         return sorted(group.id for group in contact.groups.all())
@@ -150,7 +151,7 @@ class ContactCoreOutputSerializer(serializers.Serializer):
 ContactOutputSerializer = type(
     "ContactOutputSerializer",
     (ContactCoreOutputSerializer,),
-    {wire: _engagement_field(source) for wire, source in ENGAGEMENT_WIRE_NAMES.items()},
+    {wire: _engagement_field(wire, source) for wire, source in ENGAGEMENT_WIRE_NAMES.items()},
 )
 
 
@@ -162,3 +163,43 @@ class HistoryEntrySerializer(serializers.Serializer):
     actor = serializers.CharField()
     sourceId = serializers.IntegerField(source="source_id", allow_null=True)
     changes = serializers.JSONField()
+
+
+class ContactInputSerializer(ContactCoreOutputSerializer):
+    """The request shape of native writes (documentation: the engine validates)."""
+
+    groups = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Group ids; only added.")
+    groupsName = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Group names; only added."
+    )
+    topics = serializers.ListField(child=serializers.IntegerField(), required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Tag names; unknown ones are created."
+    )
+    sourceId = serializers.IntegerField(required=False, help_text="The Source making this change.")
+
+
+class BatchItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["updated", "unchanged", "error"])
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    results = BatchItemResultSerializer(many=True)
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    """Names the group (``groupId`` wins over ``groupName``) and the contacts."""
+
+    groupId = serializers.JSONField(required=False)
+    groupName = serializers.JSONField(required=False)
+    contactIds = serializers.ListField(child=serializers.JSONField(), required=False, max_length=1000)
+    externalIds = serializers.ListField(child=serializers.JSONField(), required=False, max_length=1000)
+
+
+class MembershipOutputSerializer(serializers.Serializer):
+    groupId = serializers.IntegerField()
+    changed = serializers.ListField(child=serializers.IntegerField())
+    unchanged = serializers.ListField(child=serializers.IntegerField())

@@ -1,18 +1,44 @@
-"""Native dialect views: thin — they route, call selectors or the engine, and render."""
+"""Native dialect views: thin — they route, translate with ``wire``, call selectors or the
+engine, and render. Errors come from one exception handler (``errors``)."""
+
+from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import generics
-from rest_framework.exceptions import NotFound
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import OrganizationScopedMixin
-from contacts.api.errors import missing_organization_error
-from contacts.dialects.native.serializers import ContactOutputSerializer, HistoryEntrySerializer
+from contacts.api.errors import NativeError, missing_contact_error, missing_organization_error
+from contacts.auth.principal import request_actor
+from contacts.dialects.native import wire
+from contacts.dialects.native.errors import errors_by_pointer, native_contact_exception_handler
+from contacts.dialects.native.serializers import (
+    BatchResultSerializer,
+    ContactInputSerializer,
+    ContactOutputSerializer,
+    HistoryEntrySerializer,
+    MembershipInputSerializer,
+    MembershipOutputSerializer,
+)
 from contacts.filters import ContactFilter
 from contacts.ids import parse_id
-from contacts.selectors import contact_history, contacts_for_read
+from contacts.models import Channel
+from contacts.selectors import contact_history, contact_ids_by_external_id, contacts_for_read
+from contacts.services import (
+    BATCH_LIMIT,
+    BatchTooLarge,
+    ChangeSet,
+    ItemResult,
+    UpdateMode,
+    apply_update,
+    apply_updates,
+    change_group_membership,
+    delete_contact,
+)
 
 
 def etag_for(contact) -> str:
@@ -20,34 +46,193 @@ def etag_for(contact) -> str:
     return f'"{contact.pk}-{contact.version}"'
 
 
-class ContactListView(OrganizationScopedMixin, generics.ListAPIView):
-    """Contacts of an organization, filtered and paginated."""
+class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
+    """Base of the native contact endpoints: scope per method, engine errors enveloped."""
 
     serializer_class = ContactOutputSerializer
+
+    def get_exception_handler(self):
+        return native_contact_exception_handler
+
+    def get_queryset(self) -> QuerySet:
+        return contacts_for_read(self.organization)
+
+    def object_body(self, request: Request) -> dict[str, Any]:
+        if not isinstance(request.data, dict):
+            raise ParseError("The body must be a JSON object.")
+        return request.data
+
+    def contact_response(self, contact_id: int, status_code: int = status.HTTP_200_OK, **headers: str) -> Response:
+        """The whole contact as stored, with its ETag."""
+        contact = self.get_queryset().get(pk=contact_id)
+        return Response(
+            self.get_serializer(contact).data, status=status_code, headers={"ETag": etag_for(contact), **headers}
+        )
+
+    def apply(self, item: ChangeSet, mode: UpdateMode) -> ItemResult:
+        return apply_update(
+            organization=self.organization,
+            item=item,
+            mode=mode,
+            actor=request_actor(self.request),
+            channel=Channel.NATIVE,
+        )
+
+
+class ContactListView(NativeContactView, generics.ListAPIView):
+    """Contacts of an organization: list (filtered, paginated) and create."""
+
     filterset_class = ContactFilter
 
-    def get_queryset(self) -> QuerySet:
-        return contacts_for_read(self.organization)
+    @extend_schema(
+        request=ContactInputSerializer,
+        responses={201: ContactOutputSerializer, 200: ContactOutputSerializer},
+        parameters=[
+            OpenApiParameter("upsert", OpenApiTypes.BOOL, description="Update the contact with this externalId.")
+        ],
+    )
+    def post(self, request: Request, organization_id: str) -> Response:
+        """Create a contact (FULL rules). An existing ``externalId`` answers 409, unless
+        ``?upsert=true``, which applies a FULL update to that contact."""
+        body = self.object_body(request)
+        existing = None
+        if request.query_params.get("upsert", "").lower() in {"1", "true", "yes"}:
+            existing = contact_ids_by_external_id(self.organization, [body.get("externalId")]).get(
+                body.get("externalId")
+            )
+        result = self.apply(wire.parse_contact(body, contact_id=existing, ignore_id=True), UpdateMode.FULL)
+        if existing is not None:
+            return self.contact_response(result.contact_id)
+        location = request.build_absolute_uri(f"/rest/contacts/{self.organization.pk}/{result.contact_id}")
+        return self.contact_response(result.contact_id, status.HTTP_201_CREATED, Location=location)
+
+    @extend_schema(exclude=True)
+    def put(self, request: Request, organization_id: str) -> Response:
+        raise missing_contact_error()
+
+    @extend_schema(exclude=True)
+    def patch(self, request: Request, organization_id: str) -> Response:
+        raise missing_contact_error()
+
+    @extend_schema(exclude=True)
+    def delete(self, request: Request, organization_id: str) -> Response:
+        raise missing_contact_error()
 
 
-class ContactDetailView(OrganizationScopedMixin, generics.RetrieveAPIView):
-    """One whole contact, with an ``ETag``."""
+class ContactDetailView(NativeContactView):
+    """One whole contact: read (with ``ETag``), FULL replace, PARTIAL update, delete."""
 
-    serializer_class = ContactOutputSerializer
-
-    def get_queryset(self) -> QuerySet:
-        return contacts_for_read(self.organization)
-
-    def get_object(self):
+    def contact_id(self) -> int:
         contact_id = parse_id(self.kwargs["contact_id"])
-        contact = self.get_queryset().filter(pk=contact_id).first() if contact_id else None
+        if contact_id is None:
+            raise NotFound("Contact not found.")
+        return contact_id
+
+    def expected_version(self, request: Request, contact_id: int) -> int | None:
+        """The version named by ``If-Match`` (412 when it names another representation)."""
+        header = request.headers.get("If-Match", "").strip()
+        if not header or header == "*":
+            return None
+        tag = header.removeprefix("W/").strip('"')
+        owner, _, version = tag.partition("-")
+        if parse_id(owner) != contact_id or not version.isdigit():
+            raise NativeError(
+                status_code=status.HTTP_412_PRECONDITION_FAILED,
+                code="PRECONDITION_FAILED",
+                message="If-Match does not match the contact's current ETag.",
+            )
+        return int(version)
+
+    def get(self, request: Request, organization_id: str, contact_id: str) -> Response:
+        contact = self.get_queryset().filter(pk=self.contact_id()).first()
         if contact is None:
             raise NotFound("Contact not found.")
-        return contact
-
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        contact = self.get_object()
         return Response(self.get_serializer(contact).data, headers={"ETag": etag_for(contact)})
+
+    @extend_schema(request=ContactInputSerializer)
+    def put(self, request: Request, organization_id: str, contact_id: str) -> Response:
+        """FULL replace (seed 002): omitted fields are cleared, lists replaced, groups only added."""
+        return self._update(request, UpdateMode.FULL)
+
+    @extend_schema(request=ContactInputSerializer)
+    def patch(self, request: Request, organization_id: str, contact_id: str) -> Response:
+        """PARTIAL update: only the fields present change."""
+        return self._update(request, UpdateMode.PARTIAL)
+
+    def _update(self, request: Request, mode: UpdateMode) -> Response:
+        contact_id = self.contact_id()
+        body = self.object_body(request)
+        item = wire.parse_contact(
+            body,
+            contact_id=contact_id,
+            ignore_id=mode == UpdateMode.FULL,
+            expected_version=self.expected_version(request, contact_id),
+        )
+        result = self.apply(item, mode)
+        return self.contact_response(result.contact_id)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, organization_id: str, contact_id: str) -> Response:
+        deleted = delete_contact(
+            organization=self.organization,
+            contact_id=self.contact_id(),
+            actor=request_actor(request),
+            channel=Channel.NATIVE,
+        )
+        if not deleted:
+            raise NotFound("Contact not found.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ContactBatchView(NativeContactView):
+    """FULL update of up to 1,000 contacts, each named by ``id`` or else ``externalId``."""
+
+    serializer_class = BatchResultSerializer
+
+    @extend_schema(request=ContactInputSerializer(many=True), responses=BatchResultSerializer)
+    def put(self, request: Request, organization_id: str) -> Response:
+        body = request.data
+        if not isinstance(body, list):
+            raise ParseError("The body must be a JSON array of contacts.")
+        if len(body) > BATCH_LIMIT:
+            raise BatchTooLarge(len(body), BATCH_LIMIT)
+        external_ids = contact_ids_by_external_id(
+            self.organization, [item.get("externalId") for item in body if isinstance(item, dict) and "id" not in item]
+        )
+        rows: list[dict[str, Any]] = [{"index": index, "id": None} for index in range(len(body))]
+        items, positions = [], []
+        for index, item in enumerate(body):
+            error = _batch_item_error(item)
+            if error:
+                rows[index].update(status="error", errors=error)
+                continue
+            contact_id = parse_id(item["id"]) if "id" in item else external_ids.get(item.get("externalId"))
+            if contact_id is None:
+                pointer = "/id" if "id" in item else "/externalId"
+                rows[index].update(status="error", errors={pointer: ["Contact not found."]})
+                continue
+            items.append(wire.parse_contact(item, contact_id=contact_id, ignore_id=True))
+            positions.append(index)
+        results = apply_updates(
+            organization=self.organization,
+            items=items,
+            mode=UpdateMode.FULL,
+            actor=request_actor(request),
+            channel=Channel.NATIVE,
+        )
+        for index, result in zip(positions, results, strict=True):
+            rows[index].update(id=result.contact_id, status=result.status.value)
+            if not result.ok:
+                rows[index]["errors"] = errors_by_pointer(result.problems)
+        return Response({"results": rows})
+
+
+def _batch_item_error(item: object) -> dict[str, list[str]] | None:
+    if not isinstance(item, dict):
+        return {"": ["Each item must be a JSON object."]}
+    if "id" not in item and not item.get("externalId"):
+        return {"/id": ["Each item needs an id, or an externalId when id is absent."]}
+    return None
 
 
 class ContactHistoryView(OrganizationScopedMixin, generics.ListAPIView):
@@ -60,6 +245,41 @@ class ContactHistoryView(OrganizationScopedMixin, generics.ListAPIView):
         if not contact_id or not contacts_for_read(self.organization).filter(pk=contact_id).exists():
             raise NotFound("Contact not found.")
         return contact_history(self.organization, contact_id)
+
+
+class GroupMembershipView(OrganizationScopedMixin, generics.GenericAPIView):
+    """Add contacts to a group (POST) or remove them from it (DELETE)."""
+
+    serializer_class = MembershipOutputSerializer
+
+    def get_exception_handler(self):
+        return native_contact_exception_handler
+
+    @extend_schema(request=MembershipInputSerializer, responses=MembershipOutputSerializer)
+    def post(self, request: Request, organization_id: str) -> Response:
+        return self._change(request, add=True)
+
+    @extend_schema(request=MembershipInputSerializer, responses=MembershipOutputSerializer)
+    def delete(self, request: Request, organization_id: str) -> Response:
+        return self._change(request, add=False)
+
+    def _change(self, request: Request, *, add: bool) -> Response:
+        serializer = MembershipInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = change_group_membership(
+            organization=self.organization,
+            group_id=data.get("groupId"),
+            group_name=data.get("groupName"),
+            contact_ids=data.get("contactIds", []),
+            external_ids=data.get("externalIds", []),
+            add=add,
+            actor=request_actor(request),
+            channel=Channel.NATIVE,
+        )
+        return Response(
+            {"groupId": result.group_id, "changed": list(result.changed), "unchanged": list(result.unchanged)}
+        )
 
 
 class MissingOrganizationView(APIView):

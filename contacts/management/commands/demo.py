@@ -13,6 +13,7 @@ from attributes.models import AttributeDefinition, DataType, DisplayFormat
 from contacts.auth.keys import decrypt_key, issue_api_key
 from contacts.models import ApiKey, Group, Membership, Organization, RecordType, Scope, Source, Topic
 from contacts.services.demo import DEMO_CONTACTS, ensure_demo_contacts
+from contacts.services.reference import create_record_type
 from paths.models import PathDefinition, PathKind
 
 DEMO_ORGANIZATION = "Demo organization"
@@ -30,9 +31,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, host: str, **options) -> None:
         organization, _ = Organization.objects.get_or_create(name=DEMO_ORGANIZATION)
-        record_type = RecordType.objects.filter(organization=organization, name="Employee").first()
-        if record_type is None:
-            record_type = RecordType.objects.create(organization=organization, name="Employee", is_default=True)
+        if not RecordType.objects.filter(organization=organization, name="Employee").exists():
+            create_record_type(organization=organization, name="Employee", is_default=True)
         for name in ("group1", "group2", "group3"):
             Group.objects.get_or_create(organization=organization, name=name)
         Topic.objects.get_or_create(organization=organization, name="Newsletter")

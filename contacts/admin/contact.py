@@ -1,0 +1,174 @@
+"""Contacts and their addresses, paths and attribute values.
+
+Saving keeps Django's defaults on purpose: the contact form is to be routed through the update
+engine (STYLE: "the contact admin saves through apply_updates"), so no save logic lives here.
+"""
+
+import json
+from collections.abc import Iterable
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from attributes.models import ContactAttributeValue
+from contacts.admin.tenancy import OrganizationScopedAdminMixin
+from contacts.models import Address, Contact, ContactChange
+from contacts.models.contact import ENGAGEMENT_FIELDS
+from contacts.selectors import contact_history
+from paths.models import ContactPath
+
+HISTORY_LIMIT = 50
+
+
+class AddressInline(OrganizationScopedAdminMixin, admin.TabularInline):
+    model = Address
+    organization_lookup = "contact__organization"
+    extra = 0
+    fields = (
+        "position",
+        "location_name",
+        "street_address",
+        "suite",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "latitude",
+        "longitude",
+    )
+
+
+class ContactPathInline(OrganizationScopedAdminMixin, admin.TabularInline):
+    """Quiet time frames are edited on each path's own page (the change link)."""
+
+    model = ContactPath
+    organization_lookup = "contact__organization"
+    extra = 0
+    show_change_link = True
+    fields = ("position", "definition", "value", "country_code", "skip_validation", "quiet_times")
+    readonly_fields = ("quiet_times",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPath]:
+        return super().get_queryset(request).select_related("definition").prefetch_related("quiet_time_frames")
+
+    @admin.display(description="quiet times")
+    def quiet_times(self, obj: ContactPath) -> str:
+        frames = obj.quiet_time_frames.all()
+        return "; ".join(f"{frame} on days {', '.join(map(str, frame.day_numbers))}" for frame in frames)
+
+
+class ContactAttributeValueInline(OrganizationScopedAdminMixin, admin.TabularInline):
+    model = ContactAttributeValue
+    organization_lookup = "contact__organization"
+    extra = 0
+    fields = ("position", "definition", "values")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactAttributeValue]:
+        return super().get_queryset(request).select_related("definition")
+
+
+@admin.register(Contact)
+class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("uid", "first_name", "last_name", "email", "organization", "record_type", "status")
+    list_display_links = ("uid",)
+    list_filter = ("organization", "record_type", "groups", "status")
+    list_select_related = ("organization", "record_type")
+    search_fields = ("first_name", "last_name", "email", "external_id", "uid")
+    autocomplete_fields = ("record_type", "created_source", "modified_source", "groups", "topics", "tags")
+    readonly_fields = ("uid", "version", "created_at", "updated_at", *ENGAGEMENT_FIELDS, "history")
+    inlines = (AddressInline, ContactPathInline, ContactAttributeValueInline)
+    fieldsets = (
+        (
+            "Identity",
+            {
+                "fields": (
+                    "organization",
+                    ("uid", "version"),
+                    "external_id",
+                    "record_type",
+                    ("created_at", "updated_at"),
+                    ("created_source", "modified_source"),
+                )
+            },
+        ),
+        ("Name", {"fields": ("first_name", "last_name", "middle_initial", "suffix", "title")}),
+        (
+            "Reach",
+            {"fields": ("email", "phone", "phone_home", "fax", "timezone_id", "preferred_email_format", "status")},
+        ),
+        ("Work", {"fields": ("company_name", "company_position", "department", "industry", "linkedin_url")}),
+        ("Personal", {"fields": ("birth_date", "gender", "marital_status", "education_level")}),
+        ("Groups, topics and tags", {"fields": ("groups", "topics", "tags")}),
+        (
+            "Legacy ids and custom fields",
+            {"classes": ("collapse",), "fields": ("country_id", "city_id", "hash_key", "custom_fields")},
+        ),
+        ("Engagement (read-only)", {"classes": ("collapse",), "fields": ENGAGEMENT_FIELDS}),
+        ("History", {"classes": ("collapse",), "fields": ("history",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
+        # The change form reads the organization (history) and the three many-to-many initials.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization", "record_type")
+            .prefetch_related("groups", "topics", "tags")
+        )
+
+    @admin.display(description=f"latest {HISTORY_LIMIT} changes")
+    def history(self, obj: Contact) -> str:
+        if obj.pk is None:
+            return "—"
+        changes = list(contact_history(obj.organization, obj.pk)[:HISTORY_LIMIT])
+        return render_history(changes) if changes else "No changes recorded."
+
+
+def render_history(changes: Iterable[ContactChange]) -> SafeString:
+    """A small table of history rows; every value is escaped, as history holds client input."""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                formats.localize(timezone.template_localtime(change.at)),
+                change.channel,
+                change.mode,
+                change.actor,
+                render_field_changes(change.changes),
+            )
+            for change in changes
+        ),
+    )
+    return format_html(
+        "<table><thead><tr><th>at</th><th>channel</th><th>mode</th><th>actor</th><th>changes</th></tr>"
+        "</thead><tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+def render_field_changes(changes: dict) -> SafeString:
+    """One line per field, ``field: before → after`` (DESIGN §5.1 history entries)."""
+    return format_html_join(
+        mark_safe("<br>"),
+        "{}: {} → {}",
+        ((field, _as_text(change.get("before")), _as_text(change.get("after"))) for field, change in changes.items()),
+    )
+
+
+def _as_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@admin.register(Address)
+class AddressAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
+    organization_lookup = "contact__organization"
+    list_display = ("__str__", "contact", "position", "city", "postal_code", "country")
+    list_filter = ("contact__organization",)
+    list_select_related = ("contact",)
+    search_fields = ("city", "postal_code", "street_address", "contact__email", "contact__uid")
+    autocomplete_fields = ("contact",)

@@ -1,0 +1,169 @@
+"""Native wire names ↔ canonical names (pure translation, no rules).
+
+``parse_contact`` turns a camelCase JSON object into a ChangeSet; ``pointer_for`` turns a
+canonical problem location back into a JSON Pointer into the request body.
+"""
+
+from typing import Any
+
+from contacts.dialects.native.serializers import ENGAGEMENT_WIRE_NAMES
+from contacts.services import ChangeSet, Problem, ProblemCode
+
+TOP_LEVEL = {
+    "id": "id",
+    "uid": "uid",
+    "externalId": "external_id",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "middleInitial": "middle_initial",
+    "suffix": "suffix",
+    "title": "title",
+    "email": "email",
+    "phone": "phone",
+    "phoneHome": "phone_home",
+    "fax": "fax",
+    "timezoneId": "timezone_id",
+    "preferredEmailFormat": "preferred_email_format",
+    "status": "status",
+    "companyName": "company_name",
+    "companyPosition": "company_position",
+    "department": "department",
+    "industry": "industry",
+    "linkedinUrl": "linkedin_url",
+    "birthDate": "birth_date",
+    "gender": "gender",
+    "maritalStatus": "marital_status",
+    "educationLevel": "education_level",
+    "countryId": "country_id",
+    "cityId": "city_id",
+    "hashKey": "hash_key",
+    "customFields": "custom_fields",
+    "recordTypeId": "record_type_id",
+    "recordTypeName": "record_type_name",
+    "groups": "groups",
+    "groupsName": "group_names",
+    "topics": "topics",
+    "tags": "tags",
+    "addresses": "addresses",
+    "paths": "paths",
+    "contactAttributes": "attributes",
+    "sourceId": "source_id",
+    "createdSourceId": "created_source_id",
+    "modifiedSourceId": "modified_source_id",
+    "version": "version",
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    **ENGAGEMENT_WIRE_NAMES,
+}
+ADDRESS = {
+    "locationName": "location_name",
+    "streetAddress": "street_address",
+    "suite": "suite",
+    "city": "city",
+    "state": "state",
+    "postalCode": "postal_code",
+    "country": "country",
+}
+GIS = {"lat": "latitude", "lon": "longitude"}
+PATH = {
+    "pathId": "path_id",
+    "prompt": "prompt",
+    "value": "value",
+    "countryCode": "country_code",
+    "skipValidation": "skip_validation",
+    "quietTimeFrames": "quiet_time_frames",
+}
+FRAME = {
+    "name": "name",
+    "days": "days",
+    "fromHour": "from_hour",
+    "fromMin": "from_min",
+    "toHour": "to_hour",
+    "toMin": "to_min",
+}
+ATTRIBUTE = {"orgAttrId": "org_attr_id", "name": "name", "values": "values"}
+
+MEMBERSHIP = {
+    "groupId": "group_id",
+    "groupName": "group_name",
+    "contactIds": "contact_ids",
+    "externalIds": "external_ids",
+}
+CANONICAL_TOP_LEVEL = {canonical: wire for wire, canonical in {**TOP_LEVEL, **MEMBERSHIP}.items()}
+NESTED = {"addresses": ADDRESS, "paths": PATH, "attributes": ATTRIBUTE}
+
+
+def _rename(item: Any, names: dict[str, str]) -> Any:
+    """Rename known keys; unknown keys pass through for the engine to report."""
+    if not isinstance(item, dict):
+        return item
+    return {names.get(key, key): value for key, value in item.items()}
+
+
+def _address(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
+    renamed = _rename({k: v for k, v in item.items() if k != "gisLocation"}, ADDRESS)
+    gis = item.get("gisLocation")
+    if isinstance(gis, dict):
+        renamed.update(_rename(gis, GIS))
+    elif gis is not None:
+        renamed["latitude"] = gis  # reported by the engine as an invalid coordinate
+    return renamed
+
+
+def _path(item: Any) -> Any:
+    renamed = _rename(item, PATH)
+    if isinstance(renamed, dict) and isinstance(renamed.get("quiet_time_frames"), list):
+        renamed["quiet_time_frames"] = [_rename(frame, FRAME) for frame in renamed["quiet_time_frames"]]
+    return renamed
+
+
+def parse_contact(
+    body: dict[str, Any], *, contact_id: int | None = None, ignore_id: bool = False, expected_version: int | None = None
+) -> ChangeSet:
+    """A native contact object → ChangeSet. ``ignore_id``: FULL ignores ``id`` (seed 002)."""
+    values: dict[str, Any] = {}
+    unknown = []
+    for key, value in body.items():
+        name = TOP_LEVEL.get(key)
+        if name is None:
+            unknown.append((key,))
+        elif name == "id" and ignore_id:
+            continue
+        elif name == "addresses" and isinstance(value, list):
+            values[name] = [_address(item) for item in value]
+        elif name == "paths" and isinstance(value, list):
+            values[name] = [_path(item) for item in value]
+        elif name == "attributes" and isinstance(value, list):
+            values[name] = [_rename(item, ATTRIBUTE) for item in value]
+        else:
+            values[name] = value
+    return ChangeSet(values=values, contact_id=contact_id, expected_version=expected_version, unknown=tuple(unknown))
+
+
+def _escape(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_for(problem: Problem) -> str:
+    """The JSON Pointer of a problem in the native request body."""
+    location = list(problem.location)
+    if not location:
+        return ""
+    raw_last = problem.code == ProblemCode.UNKNOWN_FIELD
+    head = location[0]
+    tokens = [head if raw_last and len(location) == 1 else CANONICAL_TOP_LEVEL.get(head, head)]
+    names = {canonical: wire for wire, canonical in NESTED.get(head, {}).items()}
+    for depth, token in enumerate(location[1:], start=1):
+        last = depth == len(location) - 1
+        if isinstance(token, int) or (raw_last and last):
+            tokens.append(token)
+        elif head == "addresses" and token in GIS.values():
+            tokens.extend(["gisLocation", "lat" if token == "latitude" else "lon"])
+        elif token == "quiet_time_frames":
+            tokens.append("quietTimeFrames")
+            names = {canonical: wire for wire, canonical in FRAME.items()}
+        else:
+            tokens.append(names.get(token, token))
+    return "".join("/" + _escape(token) for token in tokens)

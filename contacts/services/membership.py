@@ -1,0 +1,129 @@
+"""Group membership changes: the only way to take contacts out of a group besides an OPS
+``remove`` (DESIGN §4, §9: FULL and PARTIAL only ever add groups)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.ids import parse_id
+from contacts.models import Channel, Contact, Group, Mode, Organization
+from contacts.services.history import record_changes
+from contacts.services.types import Actor, ItemResult, ItemStatus, Problem, ProblemCode, UpdateRejected
+
+GroupRow = Contact.groups.through
+
+
+@dataclass(frozen=True)
+class MembershipResult:
+    group_id: int
+    changed: tuple[int, ...]
+    unchanged: tuple[int, ...]
+
+
+@transaction.atomic
+def change_group_membership(
+    *,
+    organization: Organization,
+    group_id: object = None,
+    group_name: object = None,
+    contact_ids: Sequence[object] = (),
+    external_ids: Sequence[object] = (),
+    add: bool,
+    actor: Actor,
+    channel: Channel,
+) -> MembershipResult:
+    """Add contacts to a group or remove them from it; all or nothing.
+
+    The group is named by id (wins) or name; contacts by ids and/or external ids. Every
+    unknown one is reported in one UpdateRejected. Each contact whose membership changes
+    gets a version bump and a history row; the rest are left untouched.
+    """
+    problems: list[Problem] = []
+    group = _find_group(organization, group_id, group_name, problems)
+    wanted_ids = {parse_id(value) for value in contact_ids} - {None}
+    wanted_external = {value for value in external_ids if isinstance(value, str) and value}
+    contacts = []
+    if wanted_ids or wanted_external:
+        contacts = list(
+            Contact.objects.select_for_update()
+            .filter(Q(pk__in=wanted_ids) | Q(external_id__in=wanted_external), organization=organization)
+            .order_by("pk")
+        )
+    found_ids = {contact.pk for contact in contacts}
+    found_external = {contact.external_id for contact in contacts}
+    for index, value in enumerate(contact_ids):
+        if parse_id(value) not in found_ids:
+            problems.append(Problem(("contact_ids", index), ProblemCode.UNKNOWN, f"Unknown contact id {value!r}."))
+    for index, value in enumerate(external_ids):
+        if value not in found_external:
+            problems.append(Problem(("external_ids", index), ProblemCode.UNKNOWN, f"Unknown external id {value!r}."))
+    if not contact_ids and not external_ids:
+        problems.append(
+            Problem(("contact_ids",), ProblemCode.REQUIRED, "Name the contacts by contactIds or externalIds.")
+        )
+    if problems:
+        raise UpdateRejected(ItemResult(0, ItemStatus.ERROR, None, tuple(problems)))
+
+    members = set(
+        GroupRow.objects.filter(group_id=group.pk, contact_id__in=found_ids).values_list("contact_id", flat=True)
+    )
+    changing = [contact for contact in contacts if (contact.pk in members) != add]
+    if changing:
+        ids = [contact.pk for contact in changing]
+        current = _groups_of(ids)
+        if add:
+            GroupRow.objects.bulk_create(
+                [GroupRow(contact_id=pk, group_id=group.pk) for pk in ids], ignore_conflicts=True
+            )
+        else:
+            GroupRow.objects.filter(group_id=group.pk, contact_id__in=ids).delete()
+        now = timezone.now()
+        for contact in changing:
+            contact.version += 1
+            contact.updated_at = now
+        Contact.objects.bulk_update(changing, ["version", "updated_at"])
+        entries = []
+        for pk in ids:
+            before = sorted(current.get(pk, set()))
+            after = sorted({*before, group.pk} if add else set(before) - {group.pk})
+            entries.append((pk, Mode.PARTIAL, None, {"groups": {"before": before, "after": after}}))
+        record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
+    changed = {contact.pk for contact in changing}
+    return MembershipResult(
+        group_id=group.pk,
+        changed=tuple(sorted(changed)),
+        unchanged=tuple(sorted(found_ids - changed)),
+    )
+
+
+def _find_group(
+    organization: Organization, group_id: object, group_name: object, problems: list[Problem]
+) -> Group | None:
+    if group_id not in (None, ""):
+        group = (
+            Group.objects.filter(organization=organization, pk=parse_id(group_id)).first()
+            if parse_id(group_id)
+            else None
+        )
+        if group is None:
+            problems.append(Problem(("group_id",), ProblemCode.UNKNOWN, f"Unknown group id {group_id!r}."))
+        return group
+    if isinstance(group_name, str) and group_name:
+        group = Group.objects.filter(organization=organization, name=group_name).first()
+        if group is None:
+            problems.append(Problem(("group_name",), ProblemCode.UNKNOWN, f"Unknown group name {group_name!r}."))
+        return group
+    problems.append(Problem(("group_id",), ProblemCode.REQUIRED, "Name the group by groupId or groupName."))
+    return None
+
+
+def _groups_of(contact_ids: list[int]) -> dict[int, set[int]]:
+    groups: dict[int, set[int]] = {}
+    for contact_id, group_id in GroupRow.objects.filter(contact_id__in=contact_ids).values_list(
+        "contact_id", "group_id"
+    ):
+        groups.setdefault(contact_id, set()).add(group_id)
+    return groups
