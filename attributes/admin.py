@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttributeValue
 from attributes.services import next_field_id
@@ -21,7 +22,7 @@ class AttributeDefinitionForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         organization = cleaned.get("organization")
-        if cleaned.get("field_id") is None and organization is not None:
+        if self.instance.pk is None and cleaned.get("field_id") is None and organization is not None:
             # Assigned before model validation, so the unique (organization, field_id) check sees it.
             cleaned["field_id"] = next_field_id(organization)
         return cleaned
@@ -35,7 +36,7 @@ class AttributeDefinitionAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("organization",)
     search_fields = ("name",)
 
-    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+    def get_readonly_fields(self, request: HttpRequest, obj: AttributeDefinition | None = None) -> tuple[str, ...]:
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "field_id") if obj else readonly
 

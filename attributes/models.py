@@ -28,9 +28,7 @@ class AttributeDefinition(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=NAME_MAX_LENGTH)
     data_type = models.CharField(max_length=6, choices=DataType.choices, default=DataType.STRING)
-    display_format = models.CharField(
-        max_length=1, choices=DisplayFormat.choices, default=DisplayFormat.FREE_TEXT
-    )
+    display_format = models.CharField(max_length=1, choices=DisplayFormat.choices, default=DisplayFormat.FREE_TEXT)
     defined_values = models.JSONField(default=list, blank=True)
     # The attribute's id in the keyed dialect; assigned once, never changed.
     field_id = models.PositiveIntegerField()
@@ -38,9 +36,7 @@ class AttributeDefinition(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"], name="attributedefinition_unique_name_per_org"
-            ),
+            models.UniqueConstraint(fields=["organization", "name"], name="attributedefinition_unique_name_per_org"),
             models.UniqueConstraint(
                 fields=["organization", "field_id"], name="attributedefinition_unique_field_id_per_org"
             ),
@@ -66,9 +62,7 @@ class ContactAttributeValue(models.Model):
     class Meta:
         ordering = ["contact", "position", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["contact", "definition"], name="contactattributevalue_one_per_definition"
-            )
+            models.UniqueConstraint(fields=["contact", "definition"], name="contactattributevalue_one_per_definition")
         ]
 
     def __str__(self) -> str:

@@ -51,9 +51,7 @@ class AttributeDefinitionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         data_type = attrs.get("data_type", getattr(self.instance, "data_type", DataType.STRING))
-        display_format = attrs.get(
-            "display_format", getattr(self.instance, "display_format", DisplayFormat.FREE_TEXT)
-        )
+        display_format = attrs.get("display_format", getattr(self.instance, "display_format", DisplayFormat.FREE_TEXT))
         defined = attrs.get("defined_values", getattr(self.instance, "defined_values", []))
         errors: dict[str, list[str]] = {}
         if display_format in CHOICE_FORMATS and not defined:

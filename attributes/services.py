@@ -23,9 +23,7 @@ ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
 
 def next_field_id(organization: Organization) -> int:
     """The next free keyed-dialect field id of the organization (≥ 100)."""
-    highest = AttributeDefinition.objects.filter(organization=organization).aggregate(top=Max("field_id"))[
-        "top"
-    ]
+    highest = AttributeDefinition.objects.filter(organization=organization).aggregate(top=Max("field_id"))["top"]
     return max(FIRST_FIELD_ID, (highest or 0) + 1)
 
 
@@ -53,9 +51,7 @@ class AttributeDefinitions:
     by_name: dict[str, AttributeDefinition]
 
 
-def resolve_attribute_definitions(
-    *, organization: Organization, items: Iterable[object]
-) -> AttributeDefinitions:
+def resolve_attribute_definitions(*, organization: Organization, items: Iterable[object]) -> AttributeDefinitions:
     ids, names = set(), set()
     for item in items:
         if isinstance(item, dict):
@@ -65,9 +61,7 @@ def resolve_attribute_definitions(
                 names.add(item["name"])
     if not ids and not names:
         return AttributeDefinitions({}, {})
-    found = list(
-        AttributeDefinition.objects.filter(Q(pk__in=ids) | Q(name__in=names), organization=organization)
-    )
+    found = list(AttributeDefinition.objects.filter(Q(pk__in=ids) | Q(name__in=names), organization=organization))
     return AttributeDefinitions({d.pk: d for d in found}, {d.name: d for d in found})
 
 
@@ -140,9 +134,7 @@ def clean_attributes(
                     )
                 )
             seen.add(definition.pk)
-            values, value_problems = validate_attribute_values(
-                definition, item.get("values", []), (*here, "values")
-            )
+            values, value_problems = validate_attribute_values(definition, item.get("values", []), (*here, "values"))
             item_problems.extend(value_problems)
         problems.extend(item_problems)
         if not item_problems and definition is not None and values:
@@ -168,9 +160,7 @@ def _definition_for(
     name = item.get("name")
     if name is None:
         problems.append(
-            Problem(
-                (*here, "org_attr_id"), ProblemCode.REQUIRED, "An attribute needs an orgAttrId or a name."
-            )
+            Problem((*here, "org_attr_id"), ProblemCode.REQUIRED, "An attribute needs an orgAttrId or a name.")
         )
         return None
     definition = definitions.by_name.get(name) if isinstance(name, str) else None

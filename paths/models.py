@@ -24,9 +24,7 @@ class PathDefinition(models.Model):
     class Meta:
         ordering = ["prompt"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "prompt"], name="pathdefinition_unique_prompt_per_org"
-            )
+            models.UniqueConstraint(fields=["organization", "prompt"], name="pathdefinition_unique_prompt_per_org")
         ]
 
     def __str__(self) -> str:
@@ -44,9 +42,7 @@ class ContactPath(models.Model):
 
     class Meta:
         ordering = ["contact", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["contact", "definition"], name="contactpath_one_per_definition")
-        ]
+        constraints = [models.UniqueConstraint(fields=["contact", "definition"], name="contactpath_one_per_definition")]
 
     def __str__(self) -> str:
         return f"{self.definition.prompt}: {self.value}"

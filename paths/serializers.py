@@ -16,9 +16,7 @@ class PathDefinitionSerializer(serializers.ModelSerializer):
         fields = ["pathId", "prompt", "kind"]
 
     def validate_prompt(self, prompt: str) -> str:
-        ensure_unique_in_organization(
-            self, f"A path with the prompt {prompt!r} already exists.", prompt=prompt
-        )
+        ensure_unique_in_organization(self, f"A path with the prompt {prompt!r} already exists.", prompt=prompt)
         return prompt
 
     def create(self, validated_data) -> PathDefinition:

@@ -92,9 +92,7 @@ def resolve_path_definitions(*, organization: Organization, items: Iterable[obje
                 prompts.add(item["prompt"])
     if not ids and not prompts:
         return PathDefinitions({}, {})
-    found = list(
-        PathDefinition.objects.filter(Q(pk__in=ids) | Q(prompt__in=prompts), organization=organization)
-    )
+    found = list(PathDefinition.objects.filter(Q(pk__in=ids) | Q(prompt__in=prompts), organization=organization))
     return PathDefinitions({d.pk: d for d in found}, {d.prompt: d for d in found})
 
 
@@ -108,9 +106,7 @@ def normalize_phone(value: str, country_code: str) -> str:
     if not international and not country_code:
         raise ValueError("needs a country code, or must start with + and the international prefix")
     try:
-        number = phonenumbers.parse(
-            "+" + digits if international else digits, None if international else country_code
-        )
+        number = phonenumbers.parse("+" + digits if international else digits, None if international else country_code)
     except phonenumbers.NumberParseException as error:
         raise ValueError(f"is not a phone number ({error})") from error
     if not phonenumbers.is_valid_number(number):
@@ -170,9 +166,7 @@ def clean_quiet_time_frames(raw: object, at: Location) -> tuple[tuple[FrameState
             frames.append(FrameState(name=name, days=tuple(sorted(set(days))), **numbers))
     names = [frame.name for frame in frames if frame.name]
     if len(names) != len(set(names)):
-        problems.append(
-            Problem(at, ProblemCode.DUPLICATE, "Quiet time frame names must be unique within a path.")
-        )
+        problems.append(Problem(at, ProblemCode.DUPLICATE, "Quiet time frame names must be unique within a path."))
     return tuple(frames), problems
 
 
@@ -225,17 +219,13 @@ def clean_paths(
             country_code and country_code.upper() not in phonenumbers.SUPPORTED_REGIONS
         ):
             item_problems.append(
-                Problem(
-                    (*here, "country_code"), ProblemCode.INVALID, "Must be an ISO 3166 alpha-2 country code."
-                )
+                Problem((*here, "country_code"), ProblemCode.INVALID, "Must be an ISO 3166 alpha-2 country code.")
             )
             country_code = ""
         country_code = country_code.upper()
         skip = item.get("skip_validation", False)
         if not isinstance(skip, bool):
-            item_problems.append(
-                Problem((*here, "skip_validation"), ProblemCode.INVALID, "Must be true or false.")
-            )
+            item_problems.append(Problem((*here, "skip_validation"), ProblemCode.INVALID, "Must be true or false."))
             skip = False
         value = ""
         if definition is not None:
@@ -254,13 +244,9 @@ def clean_paths(
                 code = ProblemCode.INVALID_PHONE if definition.kind in PHONE_KINDS else ProblemCode.INVALID
                 if definition.kind == PathKind.EMAIL:
                     code = ProblemCode.INVALID_EMAIL
-                item_problems.append(
-                    Problem((*here, "value"), code, f"The {definition.prompt} value {error}.")
-                )
+                item_problems.append(Problem((*here, "value"), code, f"The {definition.prompt} value {error}."))
         if "quiet_time_frames" in item:
-            frames, frame_problems = clean_quiet_time_frames(
-                item["quiet_time_frames"], (*here, "quiet_time_frames")
-            )
+            frames, frame_problems = clean_quiet_time_frames(item["quiet_time_frames"], (*here, "quiet_time_frames"))
             item_problems.extend(frame_problems)
         else:
             kept = current.get(definition.pk) if definition is not None else None
@@ -279,15 +265,11 @@ def _definition_for(
         path_id = parse_id(item["path_id"])
         definition = definitions.by_id.get(path_id) if path_id is not None else None
         if definition is None:
-            problems.append(
-                Problem((*here, "path_id"), ProblemCode.UNKNOWN, f"Unknown path id {item['path_id']!r}.")
-            )
+            problems.append(Problem((*here, "path_id"), ProblemCode.UNKNOWN, f"Unknown path id {item['path_id']!r}."))
         return definition
     prompt = item.get("prompt")
     if prompt is None:
-        problems.append(
-            Problem((*here, "path_id"), ProblemCode.REQUIRED, "A path needs a pathId or a prompt.")
-        )
+        problems.append(Problem((*here, "path_id"), ProblemCode.REQUIRED, "A path needs a pathId or a prompt."))
         return None
     definition = definitions.by_prompt.get(prompt) if isinstance(prompt, str) else None
     if definition is None:
@@ -299,9 +281,7 @@ def load_paths(contact_ids: Iterable[int]) -> dict[int, list[StoredPath]]:
     """Stored paths of many contacts with their frames (two queries)."""
     ids = list(contact_ids)
     frames: dict[int, list[FrameState]] = defaultdict(list)
-    for frame in QuietTimeFrame.objects.filter(path__contact_id__in=ids).order_by(
-        "path_id", "position", "id"
-    ):
+    for frame in QuietTimeFrame.objects.filter(path__contact_id__in=ids).order_by("path_id", "position", "id"):
         frames[frame.path_id].append(
             FrameState(
                 frame.name,

@@ -48,7 +48,7 @@ class OrganizationScopedAdminMixin:
     organization_lookup: str = "organization"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request)
+        return scope_to_user(super().get_queryset(request), request.user, self.organization_lookup)
 
     def reachable_rows(self, model: type[Model], request: HttpRequest) -> QuerySet | None:
         """Rows of ``model`` the user reaches, or None when ``model`` is not organization-scoped

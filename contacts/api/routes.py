@@ -6,7 +6,10 @@ ORG = r"(?P<organization_id>[^/]+)"
 
 
 def route(pattern: str, view, name: str) -> URLPattern:
-    return re_path(rf"^{pattern}/?$", view, name=name)
+    # ``(?:/)?`` rather than ``/?``: it matches the same, but the OpenAPI generator (Django's
+    # simplify_regex) drops a non-capturing group, so the schema documents the canonical
+    # path without the slash, as DESIGN §5 writes the endpoints.
+    return re_path(rf"^{pattern}(?:/)?$", view, name=name)
 
 
 def reference_routes(kind: str, viewset) -> list[URLPattern]:

@@ -1,0 +1,70 @@
+"""The engine's query count does not grow with the batch or with nested data (DESIGN §4)."""
+
+import math
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contacts.models import Contact, Topic
+from contacts.services import ChangeSet
+from tests.engine.builders import apply, create_contacts, full_values
+
+# The budget is exact on PostgreSQL. Django splits SQLite bulk statements to stay under its
+# 999-variable limit, which DESIGN §9 allows: one more query per ~900 parameters. A FULL item
+# of these tests binds fewer than 120 parameters across all its statements.
+PARAMETERS_PER_ITEM = 120
+SQLITE_ALLOWANCE = math.ceil(1000 * PARAMETERS_PER_ITEM / 900)
+SMALL_CONSTANT = 0 if connection.vendor == "postgresql" else SQLITE_ALLOWANCE
+
+
+def count_queries(func) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        func()
+    return len(captured.captured_queries)
+
+
+def full_update_batch(org, ids, topics, start=0):
+    """FULL updates: scalars changed, paths' frames replaced, attributes replaced, groups changed."""
+    items = [
+        ChangeSet(values=full_values(n, nested=2, variant="b") | {"topics": topics}, contact_id=contact_id)
+        for n, contact_id in enumerate(ids, start=start)
+    ]
+    results = apply(org, items)
+    assert {result.status for result in results} == {"updated"}, results[0].problems
+
+
+def test_batch_of_1000_costs_no_more_queries_than_batch_of_10(nested_org):
+    topics = list(Topic.objects.filter(organization=nested_org).values_list("pk", flat=True)[:2])
+    ids = create_contacts(nested_org, 1000, nested=2, topics=topics[:1])
+    ids += create_contacts(nested_org, 10, nested=2, topics=topics[:1], start=1000)
+    # The small batch goes first: it creates the new tags both batches use, so that the
+    # comparison is about size alone.
+    small = count_queries(lambda: full_update_batch(nested_org, ids[1000:], topics, start=1000))
+    large = count_queries(lambda: full_update_batch(nested_org, ids[:1000], topics))
+    assert large <= small + SMALL_CONSTANT
+    stored = Contact.objects.get(pk=ids[0])
+    assert stored.first_name.endswith("b") and stored.version == 2
+
+
+def test_creating_1000_costs_no_more_queries_than_creating_10(nested_org):
+    small = count_queries(lambda: create_contacts(nested_org, 10, nested=2))
+    Contact.objects.all().delete()
+    large = count_queries(lambda: create_contacts(nested_org, 1000, nested=2))
+    assert large <= small + SMALL_CONSTANT
+    assert Contact.objects.filter(organization=nested_org).count() == 1000
+
+
+def test_single_update_with_20_of_each_nested_kind_costs_no_more_than_with_1(nested_org):
+    topics = list(Topic.objects.filter(organization=nested_org).values_list("pk", flat=True))
+    [one] = create_contacts(nested_org, 1, nested=1)
+    [twenty] = create_contacts(nested_org, 1, nested=20, start=1)
+
+    def update(contact_id, nested, external_id):
+        values = full_values(0, nested=nested, variant="b") | {"topics": topics[:nested], "external_id": external_id}
+        [result] = apply(nested_org, [ChangeSet(values=values, contact_id=contact_id)])
+        assert result.status == "updated", result.problems
+
+    with_one = count_queries(lambda: update(one, 1, "ext-0"))
+    with_twenty = count_queries(lambda: update(twenty, 20, "ext-1"))
+    assert with_twenty <= with_one
+    assert Contact.objects.get(pk=twenty).paths.count() == 20
