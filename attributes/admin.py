@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttributeValue
 from attributes.services import next_field_id
-from contacts.admin.tenancy import OrganizationScopedAdminMixin
+from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
 
 
 class AttributeDefinitionForm(forms.ModelForm):
@@ -42,7 +42,7 @@ class AttributeDefinitionAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ContactAttributeValue)
-class ContactAttributeValueAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
+class ContactAttributeValueAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
     organization_lookup = "contact__organization"
     list_display = ("__str__", "contact", "definition", "position")
     list_filter = ("contact__organization",)

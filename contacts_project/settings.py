@@ -111,8 +111,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve static files straight from the apps when collectstatic has not run (development, tests).
-WHITENOISE_USE_FINDERS = True
+# In development, serve static files straight from the apps; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Routes answer with and without a trailing slash on their own (DESIGN §9: URLs).
 APPEND_SLASH = False
@@ -144,6 +144,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "contacts.api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "contacts.api.errors.native_exception_handler",
+    # DESIGN §9: timestamps are always written in one format, microseconds included.
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from contacts.admin.tenancy import OrganizationScopedAdminMixin
+from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
 from paths.models import ContactPath, PathDefinition, QuietTimeFrame, days_from_mask, mask_from_days
 
 # calendar.day_name starts on Monday; day 1 is Sunday.
@@ -44,11 +44,16 @@ class QuietTimeFrameForm(forms.ModelForm):
         fields = ("position", "name", "days", "from_hour", "from_min", "to_hour", "to_min")
 
 
-class QuietTimeFrameInline(OrganizationScopedAdminMixin, admin.TabularInline):
+class QuietTimeFrameInline(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.TabularInline):
     model = QuietTimeFrame
-    form = QuietTimeFrameForm
     organization_lookup = "path__contact__organization"
     extra = 0
+    fields = ("position", "name", "days_list", "from_hour", "from_min", "to_hour", "to_min")
+    readonly_fields = fields
+
+    @admin.display(description="days (1 = Sunday)")
+    def days_list(self, obj: QuietTimeFrame) -> str:
+        return ", ".join(map(str, obj.day_numbers))
 
 
 @admin.register(PathDefinition)
@@ -60,7 +65,7 @@ class PathDefinitionAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ContactPath)
-class ContactPathAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
+class ContactPathAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
     organization_lookup = "contact__organization"
     list_display = ("__str__", "contact", "definition", "position", "skip_validation")
     list_filter = ("contact__organization", "definition__kind")
@@ -74,7 +79,7 @@ class ContactPathAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(QuietTimeFrame)
-class QuietTimeFrameAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
+class QuietTimeFrameAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
     form = QuietTimeFrameForm
     organization_lookup = "path__contact__organization"
     fields = ("path", "position", "name", "days", "from_hour", "from_min", "to_hour", "to_min")
@@ -87,3 +92,37 @@ class QuietTimeFrameAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="days")
     def days_list(self, obj: QuietTimeFrame) -> str:
         return ", ".join(map(str, obj.day_numbers))
+
+
+class ContactPathInlineForm(forms.ModelForm):
+    """A contact's path row; its quiet time frames are edited as JSON in the API's shape
+    (``[{"name", "days": [1..7], "from_hour", "from_min", "to_hour", "to_min"}]``)."""
+
+    quiet_time_frames = forms.JSONField(
+        required=False,
+        initial=list,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
+        help_text='e.g. [{"name": "night", "days": [1, 7], "from_hour": 22, "from_min": 0, "to_hour": 7, "to_min": 0}]',
+    )
+
+    class Meta:
+        model = ContactPath
+        fields = ("position", "definition", "value", "country_code", "skip_validation")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["quiet_time_frames"] = [
+                {
+                    "name": frame.name,
+                    "days": frame.day_numbers,
+                    "from_hour": frame.from_hour,
+                    "from_min": frame.from_min,
+                    "to_hour": frame.to_hour,
+                    "to_min": frame.to_min,
+                }
+                for frame in self.instance.quiet_time_frames.all()
+            ]
+
+    def clean_quiet_time_frames(self) -> list:
+        return self.cleaned_data["quiet_time_frames"] or []

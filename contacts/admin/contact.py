@@ -1,11 +1,12 @@
 """Contacts and their addresses, paths and attribute values.
 
-Saving keeps Django's defaults on purpose: the contact form is to be routed through the update
-engine (STYLE: "the contact admin saves through apply_updates"), so no save logic lives here.
+The contact change form saves through the update engine (``contact_form``); addresses, paths
+and attribute values are edited there as inlines. Their own admin pages only show rows.
 """
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -15,10 +16,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from attributes.models import ContactAttributeValue
-from contacts.admin.tenancy import OrganizationScopedAdminMixin
-from contacts.models import Address, Contact, ContactChange
+from contacts.admin.contact_form import ContactAdminForm, admin_actor
+from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
+from contacts.models import Address, Channel, Contact, ContactChange
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.selectors import contact_history
+from contacts.services import delete_contact
+from paths.admin import ContactPathInlineForm
 from paths.models import ContactPath
 
 HISTORY_LIMIT = 50
@@ -43,22 +47,17 @@ class AddressInline(OrganizationScopedAdminMixin, admin.TabularInline):
 
 
 class ContactPathInline(OrganizationScopedAdminMixin, admin.TabularInline):
-    """Quiet time frames are edited on each path's own page (the change link)."""
+    """Paths in order of preference, with their quiet time frames (JSON in the API's shape)."""
 
     model = ContactPath
+    form = ContactPathInlineForm
     organization_lookup = "contact__organization"
     extra = 0
     show_change_link = True
-    fields = ("position", "definition", "value", "country_code", "skip_validation", "quiet_times")
-    readonly_fields = ("quiet_times",)
+    fields = ("position", "definition", "value", "country_code", "skip_validation", "quiet_time_frames")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPath]:
         return super().get_queryset(request).select_related("definition").prefetch_related("quiet_time_frames")
-
-    @admin.display(description="quiet times")
-    def quiet_times(self, obj: ContactPath) -> str:
-        frames = obj.quiet_time_frames.all()
-        return "; ".join(f"{frame} on days {', '.join(map(str, frame.day_numbers))}" for frame in frames)
 
 
 class ContactAttributeValueInline(OrganizationScopedAdminMixin, admin.TabularInline):
@@ -78,8 +77,18 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("organization", "record_type", "groups", "status")
     list_select_related = ("organization", "record_type")
     search_fields = ("first_name", "last_name", "email", "external_id", "uid")
-    autocomplete_fields = ("record_type", "created_source", "modified_source", "groups", "topics", "tags")
-    readonly_fields = ("uid", "version", "created_at", "updated_at", *ENGAGEMENT_FIELDS, "history")
+    autocomplete_fields = ("record_type", "groups", "topics", "tags")
+    form = ContactAdminForm
+    readonly_fields = (
+        "uid",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_source",
+        "modified_source",
+        *ENGAGEMENT_FIELDS,
+        "history",
+    )
     inlines = (AddressInline, ContactPathInline, ContactAttributeValueInline)
     fieldsets = (
         (
@@ -119,6 +128,43 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
             .select_related("organization", "record_type")
             .prefetch_related("groups", "topics", "tags")
         )
+
+    def get_form(self, request: HttpRequest, obj: Contact | None = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"admin_request": request})
+
+    def _create_formsets(self, request: HttpRequest, obj: Contact, change: bool):
+        # The engine needs the inline rows while the form validates (ContactAdminForm).
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        obj._admin_inline_formsets = formsets
+        return formsets, inline_instances
+
+    def save_model(self, request: HttpRequest, obj: Contact, form: ContactAdminForm, change: bool) -> None:
+        """The engine already wrote the contact while validating the form; load what it stored."""
+        obj.pk = form.engine_result.contact_id
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: ContactAdminForm, formsets: list, change: bool) -> None:
+        """Groups, topics, tags and the inlines were written by the engine with the contact."""
+
+    def construct_change_message(self, request: HttpRequest, form: ContactAdminForm, formsets: list, add: bool):
+        status = form.engine_result.status if form.engine_result else "unchanged"
+        return [{"added": {}}] if add else f"Saved through the update engine ({status})."
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # Addresses, paths and attribute values go with their contact; their admins are
+        # view-only, which must not stop a user allowed to delete the contact.
+        deleted, model_count, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), protected
+
+    def delete_model(self, request: HttpRequest, obj: Contact) -> None:
+        delete_contact(
+            organization=obj.organization, contact_id=obj.pk, actor=admin_actor(request), channel=Channel.ADMIN
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        for contact in queryset.select_related("organization"):
+            self.delete_model(request, contact)
 
     @admin.display(description=f"latest {HISTORY_LIMIT} changes")
     def history(self, obj: Contact) -> str:
@@ -165,7 +211,7 @@ def _as_text(value: object) -> str:
 
 
 @admin.register(Address)
-class AddressAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
+class AddressAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
     organization_lookup = "contact__organization"
     list_display = ("__str__", "contact", "position", "city", "postal_code", "country")
     list_filter = ("contact__organization",)

@@ -106,3 +106,17 @@ def evaluate_choices_once(formfield: forms.ModelChoiceField) -> None:
         return list(iterator)
 
     formfield.choices = choices
+
+
+class ViewOnlyAdminMixin:
+    """Rows that only the update engine writes (DESIGN §2): their admin shows, never edits.
+    They are edited on the contact's page, which saves through the engine."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -36,7 +36,7 @@ def can_reach_organization(request, organization: Organization) -> bool:
     if api_key is not None:
         return api_key.organization_id == organization.pk
     user = request.user
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
         return False
     if user.is_superuser:
         return True

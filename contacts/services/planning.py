@@ -103,7 +103,8 @@ def plan_item(
                 record_type_id = refs.default_record_type.pk
 
     # DESIGN §9: groups are add-only in FULL and PARTIAL; ids and names together are a union.
-    groups = set(current.groups)
+    # Only a change that states the complete membership (admin form, OPS) may remove groups.
+    groups = set() if item.replace_groups and "groups" in values else set(current.groups)
     for key, by in (("groups", "id"), ("group_names", "name")):
         if values.get(key) is not None:
             added, found = resolve_many(refs.groups, values[key], by=by, at=(key,), label="group")

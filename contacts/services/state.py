@@ -37,6 +37,7 @@ class StoredContact:
 
     contact: Contact
     state: ContactState
+    group_rows: dict[int, int] = field(default_factory=dict)  # group id → through row id
     topic_rows: dict[int, int] = field(default_factory=dict)  # topic id → through row id
     tag_rows: dict[str, int] = field(default_factory=dict)  # tag name → through row id
     addresses: list[StoredAddress] = field(default_factory=list)
@@ -52,11 +53,11 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
         return {}
     contacts = list(Contact.objects.select_for_update().filter(organization=organization, pk__in=ids).order_by("pk"))
     found = [contact.pk for contact in contacts]
-    groups: dict[int, set[int]] = defaultdict(set)
-    for contact_id, group_id in Contact.groups.through.objects.filter(contact_id__in=found).values_list(
-        "contact_id", "group_id"
+    group_rows: dict[int, dict[int, int]] = defaultdict(dict)
+    for row_id, contact_id, group_id in Contact.groups.through.objects.filter(contact_id__in=found).values_list(
+        "id", "contact_id", "group_id"
     ):
-        groups[contact_id].add(group_id)
+        group_rows[contact_id][group_id] = row_id
     topic_rows: dict[int, dict[int, int]] = defaultdict(dict)
     for row_id, contact_id, topic_id in Contact.topics.through.objects.filter(contact_id__in=found).values_list(
         "id", "contact_id", "topic_id"
@@ -76,7 +77,7 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
         state = ContactState(
             scalars={name: getattr(contact, name) for name in SCALARS},
             record_type_id=contact.record_type_id,
-            groups=frozenset(groups[pk]),
+            groups=frozenset(group_rows[pk]),
             topics=frozenset(topic_rows[pk]),
             tags=frozenset(tag_rows[pk]),
             addresses=tuple(address.state for address in addresses[pk]),
@@ -84,7 +85,7 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
             attributes=tuple(value.state for value in attributes[pk]),
         )
         stored[pk] = StoredContact(
-            contact, state, topic_rows[pk], tag_rows[pk], addresses[pk], paths[pk], attributes[pk]
+            contact, state, group_rows[pk], topic_rows[pk], tag_rows[pk], addresses[pk], paths[pk], attributes[pk]
         )
     return stored
 

@@ -64,6 +64,8 @@ class ChangeSet:
     expected_version: int | None = None
     #: Locations of keys the dialect did not recognise: each is reported as a problem.
     unknown: tuple[Location, ...] = ()
+    #: ``groups`` is the complete membership (admin form, OPS) rather than groups to add.
+    replace_groups: bool = False
 
 
 class ItemStatus(StrEnum):

@@ -58,16 +58,19 @@ def update_contacts(*, plans: Sequence[Plan], now: datetime) -> None:
 
 def write_children(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
     """Groups, topics, tags, addresses, paths and attribute values of every planned contact."""
-    group_rows, topic_rows, stale_topics, stale_tags, wanted_tags = [], [], [], [], {}
+    group_rows, stale_groups, topic_rows, stale_topics, stale_tags, wanted_tags = [], [], [], [], [], {}
     addresses, paths, attributes = {}, {}, {}
     for plan in plans:
         contact_id = contact_ids[plan.index]
         stored = plan.stored
-        before = stored.state if stored is not None else None
         changed = set(plan.changed)
         if "groups" in changed:
-            old = before.groups if before else frozenset()
-            group_rows.extend(GroupRow(contact_id=contact_id, group_id=g) for g in plan.state.groups - old)
+            old_rows = stored.group_rows if stored else {}
+            # Only a change stating the complete membership removes groups (planning decides).
+            stale_groups.extend(row for group, row in old_rows.items() if group not in plan.state.groups)
+            group_rows.extend(
+                GroupRow(contact_id=contact_id, group_id=g) for g in plan.state.groups if g not in old_rows
+            )
         if "topics" in changed:
             old_rows = stored.topic_rows if stored else {}
             stale_topics.extend(row for topic, row in old_rows.items() if topic not in plan.state.topics)
@@ -85,6 +88,8 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
         if "attributes" in changed:
             attributes[contact_id] = (stored.attributes if stored else [], plan.state.attributes)
 
+    if stale_groups:
+        GroupRow.objects.filter(pk__in=stale_groups).delete()
     if group_rows:
         GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
     if stale_topics:

@@ -1,0 +1,122 @@
+"""The contact change form, saved through the update engine (DESIGN §2: the admin obeys the
+same rules and lands in the same history as every dialect).
+
+The engine validates and writes in one step, so the form calls it once the form and its
+inlines are clean, and turns the engine's problems into errors on the matching form fields.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.forms.formsets import BaseFormSet
+
+from attributes.models import ContactAttributeValue
+from contacts.models import Address, Channel, Contact
+from contacts.services import Actor, ChangeSet, ItemResult, Problem, UpdateMode, UpdateRejected, apply_update
+from contacts.services.validation import SCALARS
+from paths.models import ContactPath
+
+#: Engine locations that are named differently on the admin forms.
+FORM_FIELDS = {"record_type_id": "record_type", "path_id": "definition", "org_attr_id": "definition"}
+#: Which inline holds each nested list, and the form fields it contributes.
+INLINES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "addresses": (
+        Address,
+        (
+            "location_name",
+            "street_address",
+            "suite",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "latitude",
+            "longitude",
+        ),
+    ),
+    "paths": (ContactPath, ("value", "country_code", "skip_validation", "quiet_time_frames")),
+    "attributes": (ContactAttributeValue, ("values",)),
+}
+
+
+class ContactAdminForm(forms.ModelForm):
+    """``admin_request`` is set by the admin (for the actor); the inline formsets arrive on
+    the instance (``_admin_inline_formsets``), created before the form validates."""
+
+    admin_request: Any = None
+    engine_result: ItemResult | None = None
+
+    class Meta:
+        model = Contact
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        formsets = getattr(self.instance, "_admin_inline_formsets", [])
+        if self.errors or not all(formset.is_valid() for formset in formsets):
+            return
+        items = {name: _live_forms(formsets, model) for name, (model, _) in INLINES.items()}
+        organization = self.instance.organization if self.instance.pk else self.cleaned_data["organization"]
+        try:
+            self.engine_result = apply_update(
+                organization=organization,
+                item=self._changeset(items),
+                mode=UpdateMode.PARTIAL,
+                actor=admin_actor(self.admin_request),
+                channel=Channel.ADMIN,
+            )
+        except UpdateRejected as rejected:
+            for problem in rejected.problems:
+                self._attach(problem, items)
+
+    def _changeset(self, items: dict[str, list[forms.Form]]) -> ChangeSet:
+        data = self.cleaned_data
+        values: dict[str, Any] = {name: data[name] for name in SCALARS if name in data}
+        values["record_type_id"] = data["record_type"].pk if data.get("record_type") else None
+        values["groups"] = [group.pk for group in data.get("groups", [])]
+        values["topics"] = [topic.pk for topic in data.get("topics", [])]
+        values["tags"] = [tag.name for tag in data.get("tags", [])]
+        values["addresses"] = [_pick(form, INLINES["addresses"][1]) for form in items["addresses"]]
+        values["paths"] = [
+            {"path_id": form.cleaned_data["definition"].pk, **_pick(form, INLINES["paths"][1])}
+            for form in items["paths"]
+        ]
+        values["attributes"] = [
+            {"org_attr_id": form.cleaned_data["definition"].pk, "values": form.cleaned_data["values"]}
+            for form in items["attributes"]
+        ]
+        return ChangeSet(values=values, contact_id=self.instance.pk, replace_groups=True)
+
+    def _attach(self, problem: Problem, items: dict[str, list[forms.Form]]) -> None:
+        """Show a problem on the field it concerns (an inline row's field for nested lists)."""
+        head, *rest = problem.location or ("",)
+        target, field = self, FORM_FIELDS.get(head, head)
+        if head in INLINES and rest and isinstance(rest[0], int) and rest[0] < len(items[head]):
+            target = items[head][rest[0]]
+            field = FORM_FIELDS.get(rest[1], rest[1]) if len(rest) > 1 and isinstance(rest[1], str) else None
+        if field not in target.fields:
+            field = None
+        message = problem.message if field else f"{'/'.join(map(str, problem.location))}: {problem.message}"
+        target.add_error(field, message)
+
+
+def admin_actor(request: Any) -> Actor:
+    return Actor(label=f"user:{request.user.get_username()}", user_id=request.user.pk)
+
+
+def _live_forms(formsets: Iterable[BaseFormSet], model: type) -> list[forms.Form]:
+    """The inline rows that remain after the save, in the order of their ``position``."""
+    for formset in formsets:
+        if formset.model is model:
+            rows = [
+                form
+                for form in formset.forms
+                if form.cleaned_data and not (formset.can_delete and formset._should_delete_form(form))
+            ]
+            return sorted(rows, key=lambda form: form.cleaned_data.get("position") or 0)
+    return []
+
+
+def _pick(form: forms.Form, names: Iterable[str]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
