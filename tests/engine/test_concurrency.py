@@ -56,18 +56,13 @@ def test_concurrent_full_updates_never_mix(org):
 
     for round_ in range(5):
         barrier = threading.Barrier(2)
-        statuses = []
-
-        def put(variant: str) -> None:
-            try:
-                thread_client = APIClient()
-                thread_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.secret}")
-                barrier.wait()
-                statuses.append(thread_client.put(url, payload(variant, record_type_id), format="json").status_code)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=put, args=(f"{side}{round_}",)) for side in ("a", "b")]
+        statuses: list[int] = []
+        threads = [
+            threading.Thread(
+                target=put, args=(key.secret, url, payload(f"{side}{round_}", record_type_id), barrier, statuses)
+            )
+            for side in ("a", "b")
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -78,6 +73,17 @@ def test_concurrent_full_updates_never_mix(org):
         expected = [client_view(payload(f"{side}{round_}", record_type_id)) for side in ("a", "b")]
         assert client_view(stored) in expected
         assert stored["version"] == 1 + 2 * (round_ + 1)
+
+
+def put(secret: str, url: str, body: dict, barrier: threading.Barrier, statuses: list[int]) -> None:
+    """One client's PUT, started together with the other's; each thread has its own connection."""
+    try:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        barrier.wait()
+        statuses.append(client.put(url, body, format="json").status_code)
+    finally:
+        connection.close()
 
 
 def client_view(contact: dict) -> dict:
