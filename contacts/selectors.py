@@ -3,9 +3,11 @@ contact costs a fixed number of queries however many nested rows it has."""
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast, Lower
 
 from attributes.selectors import attribute_values_prefetch
+from contacts.ids import parse_id
 from contacts.models import Contact, ContactChange, Organization
 from paths.selectors import contact_paths_prefetch
 
@@ -38,3 +40,22 @@ def contact_ids_by_external_id(organization: Organization, external_ids: Iterabl
     return dict(
         Contact.objects.filter(organization=organization, external_id__in=wanted).values_list("external_id", "pk")
     )
+
+
+def contact_ids_by_key(organization: Organization, column: str, values: Iterable[object]) -> dict[str, list[int]]:
+    """Contacts whose ``column`` (``id``, ``uid`` or a contact field) has one of ``values``:
+    ``{str(value): [ids]}`` in one query. Emails match regardless of case."""
+    wanted = {str(value) for value in values if value not in (None, "")}
+    if column == "id":
+        wanted = {value for value in wanted if parse_id(value) is not None}
+    if not wanted:
+        return {}
+    contacts = Contact.objects.filter(organization=organization)
+    if column == "email":
+        contacts = contacts.annotate(key=Lower("email")).filter(key__in={value.lower() for value in wanted})
+    else:
+        contacts = contacts.annotate(key=Cast(column, CharField())).filter(**{f"{column}__in": wanted})
+    found: dict[str, list[int]] = {}
+    for key, contact_id in contacts.values_list("key", "pk").order_by("pk"):
+        found.setdefault(key, []).append(contact_id)
+    return found

@@ -1,6 +1,6 @@
 """Models of the contacts app, one module per concept."""
 
-from contacts.models.apikey import ApiKey, Scope
+from contacts.models.apikey import ApiKey, Scope, WsseNonce
 from contacts.models.contact import Address, Contact
 from contacts.models.history import Channel, ContactChange, Mode
 from contacts.models.organization import Membership, Organization
@@ -21,4 +21,5 @@ __all__ = [
     "Source",
     "Tag",
     "Topic",
+    "WsseNonce",
 ]

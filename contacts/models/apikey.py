@@ -37,3 +37,19 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class WsseNonce(models.Model):
+    """A WSSE nonce already accepted for a key: a replay is refused. Rows older than the
+    ``Created`` window are pruned, since such a request is refused by its age anyway."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=200)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "WSSE nonce"
+        constraints = [models.UniqueConstraint(fields=["api_key", "nonce"], name="wssenonce_unique_per_key")]
+
+    def __str__(self) -> str:
+        return self.nonce

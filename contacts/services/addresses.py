@@ -75,6 +75,29 @@ def clean_addresses(raw: object, at: Location = ("addresses",)) -> tuple[tuple[A
     return tuple(addresses), problems
 
 
+def merge_first_address(
+    current: tuple[AddressState, ...], raw: object, at: Location = ("first_address",)
+) -> tuple[tuple[AddressState, ...], list[Problem]]:
+    """Set some fields of the first address (creating it when there is none), keeping the
+    others and the remaining addresses; ``None`` or ``""`` clears a field."""
+    if not isinstance(raw, dict):
+        return current, [Problem(at, ProblemCode.INVALID, "Must be an object of address fields.")]
+    first = current[0].as_json() if current else AddressState().as_json()
+    first.update({key: ("" if value is None and key in TEXT_KEYS else value) for key, value in raw.items()})
+    [merged], problems = _clean_one(first, at)
+    if problems:
+        return current, problems
+    rest = current[1:] if current else ()
+    return ((merged, *rest) if merged != AddressState() or rest else ()), []
+
+
+def _clean_one(item: dict, at: Location) -> tuple[list[AddressState], list[Problem]]:
+    addresses, problems = clean_addresses([item], at=())
+    return addresses or [None], [
+        Problem((*at, *problem.location[1:]), problem.code, problem.message) for problem in problems
+    ]
+
+
 def load_addresses(contact_ids: Iterable[int]) -> dict[int, list[StoredAddress]]:
     """Stored addresses of many contacts, in order (one query)."""
     stored: dict[int, list[StoredAddress]] = defaultdict(list)

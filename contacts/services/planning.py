@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from attributes import services as attribute_services
 from contacts.models.contact import ENGAGEMENT_FIELDS
-from contacts.services.addresses import clean_addresses
+from contacts.services.addresses import clean_addresses, merge_first_address
 from contacts.services.resolution import References, resolve_many, resolve_one
 from contacts.services.state import EMPTY_STATE, ContactState, StoredContact, diff_states
 from contacts.services.types import ChangeSet, Problem, ProblemCode, UpdateMode
@@ -119,6 +119,17 @@ def plan_item(
             continue
         raw = values[name] if values[name] is not None else []
         lists[name], found = _clean_list(name, raw, current, refs)
+        problems.extend(found)
+
+    # Dialects that address one field at a time (keyed, legacy) change the first address and
+    # single attributes without replacing the lists.
+    if "first_address" in values:
+        lists["addresses"], found = merge_first_address(lists["addresses"], values["first_address"])
+        problems.extend(found)
+    if "attributes_merge" in values:
+        lists["attributes"], found = attribute_services.merge_attributes(
+            lists["attributes"], values["attributes_merge"], definitions=refs.attributes, at=("attributes_merge",)
+        )
         problems.extend(found)
 
     source_id = None

@@ -89,7 +89,8 @@ def resolve_references(*, organization: Organization, items: Sequence[ChangeSet]
             organization=organization, items=(p for v in values for p in _as_list(v.get("paths")))
         ),
         attributes=attribute_services.resolve_attribute_definitions(
-            organization=organization, items=(a for v in values for a in _as_list(v.get("attributes")))
+            organization=organization,
+            items=(a for v in values for key in ("attributes", "attributes_merge") for a in _as_list(v.get(key))),
         ),
     )
 

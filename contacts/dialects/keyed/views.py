@@ -1,0 +1,187 @@
+"""Keyed dialect views: ``PUT /api/v2/contact`` (single or batch) and the field registry.
+
+They only translate (``wire``), look contacts up by key (selectors) and call the engine.
+Every refusal is answered in the ``{"replyCode", "replyText", "data"}`` envelope.
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import exceptions, permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
+from contacts.auth.principal import request_actor, request_api_key
+from contacts.auth.wsse import WsseAuthentication
+from contacts.dialects.keyed import wire
+from contacts.dialects.keyed.fields import Field, choice_value, field_registry
+from contacts.models import Channel, Scope
+from contacts.selectors import contact_ids_by_key
+from contacts.services import BATCH_LIMIT, ChangeSet, UpdateMode, apply_updates
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class KeyScopePermission(permissions.BasePermission):
+    """API keys only; ``contacts:write`` to write, ``contacts:read`` or ``settings:read`` to read."""
+
+    def has_permission(self, request, view) -> bool:
+        api_key = request_api_key(request)
+        if api_key is None:
+            raise exceptions.NotAuthenticated("The keyed API needs an API key (X-WSSE, Bearer or X-API-Key).")
+        needed = (
+            (Scope.CONTACTS_READ, Scope.SETTINGS_READ) if request.method in SAFE_METHODS else (Scope.CONTACTS_WRITE,)
+        )
+        if not any(api_key.has_scope(scope) for scope in needed):
+            raise exceptions.PermissionDenied(f"This API key lacks the scope {' or '.join(needed)}.")
+        return True
+
+
+def keyed_exception_handler(exc: Exception, context: dict) -> Response:
+    """Every error in the keyed envelope, with DRF's status and authentication headers."""
+    if isinstance(exc, wire.KeyedError):
+        return Response(wire.reply(exc.data, exc.reply_code, exc.reply_text), status=exc.status)
+    if isinstance(exc, exceptions.ParseError):
+        return Response(wire.reply("", wire.MALFORMED, f"Malformed request: {exc.detail}"), status=400)
+    if not isinstance(exc, exceptions.APIException):
+        raise exc
+    status = exc.status_code
+    headers = {}
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        status = 401
+        authenticator = context["request"].authenticators[0] if context["request"].authenticators else None
+        if authenticator is not None:
+            headers["WWW-Authenticate"] = authenticator.authenticate_header(context["request"])
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    reply_code = status if status == 429 else wire.REQUEST_REFUSED
+    return Response(wire.reply("", reply_code, str(exc.detail)), status=status, headers=headers)
+
+
+class KeyedView(APIView):
+    authentication_classes = [WsseAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication]
+    permission_classes = [KeyScopePermission]
+
+    def get_exception_handler(self):
+        return keyed_exception_handler
+
+    @property
+    def organization(self):
+        return request_api_key(self.request).organization
+
+
+class KeyedContactView(KeyedView):
+    """Update one contact (``{"key_id", "<field id>": value, ...}``) or many
+    (``{"key_id", "contacts": [...]}``), found by the key field's value."""
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter("create_if_not_exists", OpenApiTypes.INT, description="1: create missing contacts")
+        ],
+    )
+    def put(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict):
+            raise wire.KeyedError(wire.MALFORMED, "Malformed request: the body must be a JSON object.")
+        registry = field_registry(self.organization)
+        key = wire.key_field(body.get("key_id"), registry)
+        if "contacts" not in body:
+            return self._single(body, key, registry)
+        contacts = body["contacts"]
+        if not isinstance(contacts, list) or not all(isinstance(item, dict) for item in contacts):
+            raise wire.KeyedError(wire.MALFORMED, "Malformed request: contacts must be a list of objects.")
+        if len(contacts) > BATCH_LIMIT:
+            raise wire.KeyedError(wire.BATCH_TOO_LARGE, "The request exceeded the maximum batch size 1,000")
+        return self._batch(body, contacts, key, registry)
+
+    def _single(self, body: dict, key: str | Field, registry: dict[int, Field]) -> Response:
+        [outcome] = self._apply([body], body, key, registry)
+        if "error" in outcome:
+            code, text, errors = outcome["error"]
+            raise wire.KeyedError(code, text, data={"errors": errors} if errors else "")
+        data: dict[str, Any] = {"id": outcome["id"]}
+        if outcome["created"]:
+            data["created"] = True
+        return Response(wire.reply(data))
+
+    def _batch(self, body: dict, contacts: list[dict], key: str | Field, registry: dict[int, Field]) -> Response:
+        ids, errors = [], {}
+        for index, outcome in enumerate(self._apply(contacts, body, key, registry)):
+            if "error" in outcome:
+                code, text, _ = outcome["error"]
+                label = outcome["key_value"] if outcome["key_value"] not in (None, "") else f"#{index}"
+                errors[str(label)] = {str(code): text}
+            else:
+                ids.append(outcome["id"])
+        return Response(wire.reply({"ids": ids, "errors": errors}))
+
+    def _apply(self, items: list[dict], body: dict, key: str | Field, registry: dict[int, Field]) -> list[dict]:
+        """Translate, find each item's contact by key (one query), and apply them in one batch."""
+        create = self.request.query_params.get("create_if_not_exists", "").lower() in {"1", "true"}
+        key_label = key if isinstance(key, str) else str(key.id)
+        key_column = key if isinstance(key, str) else key.target
+        key_values = [self._key_value(item.get(key_label), key) for item in items]
+        matches = contact_ids_by_key(self.organization, key_column, key_values)
+        outcomes: list[dict] = []
+        pending: list[tuple[dict, wire.ParsedItem, ChangeSet]] = []
+        for item, value in zip(items, key_values, strict=True):
+            outcome: dict[str, Any] = {"key_value": item.get(key_label), "created": False}
+            outcomes.append(outcome)
+            parsed = wire.parse_item(item, registry, source_id=body.get("source_id"))
+            found = matches.get(str(value).lower() if key_column == "email" else str(value), [])
+            if parsed.error:
+                outcome["error"] = (*parsed.error, {})
+            elif len(found) > 1:
+                outcome["error"] = (wire.AMBIGUOUS, wire.ambiguous_text(key_label, item.get(key_label)), {})
+            elif found:
+                pending.append((outcome, parsed, ChangeSet(values=parsed.values, contact_id=found[0])))
+            elif not create:
+                outcome["error"] = (wire.NOT_FOUND, wire.not_found_text(key_label, item.get(key_label, "")), {})
+            elif isinstance(key, str):
+                outcome["error"] = (wire.ID_AS_KEY_ON_CREATE, "Cannot use id or uid as key on contact creation", {})
+            elif any(name in parsed.values for name in wire.ID_KEYS):
+                outcome["error"] = (wire.ID_SET_ON_CREATE, "Cannot set id or uid on contact creation", {})
+            else:
+                outcome["created"] = True
+                pending.append((outcome, parsed, ChangeSet(values=parsed.values)))
+        results = apply_updates(
+            organization=self.organization,
+            items=[change for _, _, change in pending],
+            mode=UpdateMode.PARTIAL,
+            actor=request_actor(self.request),
+            channel=Channel.KEYED,
+        )
+        for (outcome, parsed, _), result in zip(pending, results, strict=True):
+            if result.ok:
+                outcome["id"] = result.contact_id
+            else:
+                outcome["error"] = wire.refusal(result.problems, parsed)
+        return outcomes
+
+    @staticmethod
+    def _key_value(raw: object, key: str | Field) -> object:
+        return choice_value(key, raw) if isinstance(key, Field) and key.is_choice else raw
+
+
+class FieldListView(KeyedView):
+    """The field registry: system fields and the organization's attributes."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response(wire.reply([field.as_json() for field in field_registry(self.organization).values()]))
+
+
+class FieldChoiceView(KeyedView):
+    """The choices of a choice field, with their ids (1-based positions)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, field_id: str) -> Response:
+        registry = field_registry(self.organization)
+        found = registry.get(int(field_id)) if field_id.isdigit() else None
+        if found is None or not found.is_choice:
+            raise wire.KeyedError(wire.UNKNOWN_FIELD, f"Unknown choice field id: {field_id}")
+        return Response(wire.reply([{"id": str(i), "choice": c} for i, c in enumerate(found.choices, start=1)]))
