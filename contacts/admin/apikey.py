@@ -7,9 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from contacts.admin.tenancy import OrganizationScopedAdminMixin
+from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
 from contacts.auth.keys import issue_api_key, parse_scopes
-from contacts.models import ApiKey, Scope
+from contacts.models import ApiKey, Scope, WsseNonce
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -90,3 +90,13 @@ class ApiKeyAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         obj.pk = issued.api_key.pk
         obj.refresh_from_db()
         messages.success(request, f"Copy this key now, it will not be shown again: {issued.secret}")
+
+
+@admin.register(WsseNonce)
+class WsseNonceAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
+    """Nonces seen in WSSE headers (replay protection), kept 10 minutes."""
+
+    organization_lookup = "api_key__organization"
+    list_display = ("nonce", "api_key", "created_at")
+    list_select_related = ("api_key",)
+    list_filter = ("api_key__organization",)

@@ -28,6 +28,7 @@ from contacts.models import (
     Source,
     Tag,
     Topic,
+    WsseNonce,
 )
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from paths.models import ContactPath, PathDefinition, QuietTimeFrame, mask_from_days
@@ -80,6 +81,9 @@ def build_world(org: Organization, label: str) -> dict[type[Model], Model]:
         Address: Address.objects.create(contact=contact, city=f"{label}-city"),
         ApiKey: factories.make_key(org).api_key,
         ContactChange: change,
+        WsseNonce: WsseNonce.objects.create(
+            api_key=factories.make_key(org).api_key, nonce=f"{label}-nonce", created_at=timezone.now()
+        ),
         PathDefinition: definition,
         ContactPath: path,
         QuietTimeFrame: QuietTimeFrame.objects.create(path=path, days=mask_from_days([2, 6]), from_hour=22, to_hour=6),
