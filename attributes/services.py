@@ -106,13 +106,31 @@ def validate_attribute_values(
 def clean_attributes(
     raw: object, *, definitions: AttributeDefinitions, at: Location = ("attributes",)
 ) -> tuple[tuple[AttributeState, ...], list[Problem]]:
-    """Turn canonical attribute items into the contact's new attribute values.
+    """Turn canonical attribute items into the contact's new attribute values (the list
+    replaces the stored one). The id wins over the name; unknown ones, invalid values and
+    duplicates are reported."""
+    items, problems = _clean_items(raw, definitions, at)
+    return tuple(AttributeState(definition_id, values) for definition_id, values in items if values), problems
 
-    The id wins over the name; unknown ones, invalid values and duplicates are reported.
-    """
+
+def merge_attributes(
+    current: tuple[AttributeState, ...], raw: object, *, definitions: AttributeDefinitions, at: Location
+) -> tuple[tuple[AttributeState, ...], list[Problem]]:
+    """Set only the attributes named (an empty value list removes one) and keep the others:
+    how dialects that address one field at a time (keyed) change attributes."""
+    items, problems = _clean_items(raw, definitions, at)
+    named = dict(items)
+    merged = [AttributeState(state.definition_id, named.pop(state.definition_id, state.values)) for state in current]
+    merged.extend(AttributeState(definition_id, values) for definition_id, values in named.items())
+    return tuple(state for state in merged if state.values), problems
+
+
+def _clean_items(
+    raw: object, definitions: AttributeDefinitions, at: Location
+) -> tuple[list[tuple[int, tuple]], list[Problem]]:
     if not isinstance(raw, list):
-        return (), [Problem(at, ProblemCode.INVALID, "Contact attributes must be a list.")]
-    states, problems, seen = [], [], set()
+        return [], [Problem(at, ProblemCode.INVALID, "Contact attributes must be a list.")]
+    items, problems, seen = [], [], set()
     for index, item in enumerate(raw):
         here = (*at, index)
         if not isinstance(item, dict):
@@ -127,19 +145,15 @@ def clean_attributes(
         if definition is not None:
             if definition.pk in seen:
                 item_problems.append(
-                    Problem(
-                        here,
-                        ProblemCode.DUPLICATE,
-                        f"The attribute {definition.name!r} is listed more than once.",
-                    )
+                    Problem(here, ProblemCode.DUPLICATE, f"The attribute {definition.name!r} is listed more than once.")
                 )
             seen.add(definition.pk)
             values, value_problems = validate_attribute_values(definition, item.get("values", []), (*here, "values"))
             item_problems.extend(value_problems)
         problems.extend(item_problems)
-        if not item_problems and definition is not None and values:
-            states.append(AttributeState(definition.pk, values))
-    return tuple(states), problems
+        if not item_problems and definition is not None:
+            items.append((definition.pk, values))
+    return items, problems
 
 
 def _definition_for(

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = "Contacts"
+
+    def ready(self) -> None:
+        from contacts.db import connect_signals
+
+        connect_signals()

@@ -3,12 +3,12 @@ contact costs a fixed number of queries however many nested rows it has."""
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet
 from django.db.models.functions import Cast, Lower
 
 from attributes.selectors import attribute_values_prefetch
 from contacts.ids import parse_id
-from contacts.models import Contact, ContactChange, Organization
+from contacts.models import Contact, ContactChange, ContactTag, Organization
 from paths.selectors import contact_paths_prefetch
 
 
@@ -19,7 +19,7 @@ def contacts_for_read(organization: Organization) -> QuerySet[Contact]:
         .prefetch_related(
             "groups",
             "topics",
-            "tags",
+            Prefetch("tag_links", queryset=ContactTag.objects.select_related("tag")),
             "addresses",
             contact_paths_prefetch(),
             attribute_values_prefetch(),

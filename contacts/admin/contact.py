@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from attributes.models import ContactAttributeValue
 from contacts.admin.contact_form import ContactAdminForm, admin_actor
 from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
-from contacts.models import Address, Channel, Contact, ContactChange
+from contacts.models import Address, Channel, Contact, ContactChange, ContactTag
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.selectors import contact_history
 from contacts.services import delete_contact
@@ -77,7 +77,7 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("organization", "record_type", "groups", "status")
     list_select_related = ("organization", "record_type")
     search_fields = ("first_name", "last_name", "email", "external_id", "uid")
-    autocomplete_fields = ("record_type", "groups", "topics", "tags")
+    autocomplete_fields = ("record_type", "groups", "topics")
     form = ContactAdminForm
     readonly_fields = (
         "uid",
@@ -111,7 +111,7 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         ),
         ("Work", {"fields": ("company_name", "company_position", "department", "industry", "linkedin_url")}),
         ("Personal", {"fields": ("birth_date", "gender", "marital_status", "education_level")}),
-        ("Groups, topics and tags", {"fields": ("groups", "topics", "tags")}),
+        ("Groups, topics and tags", {"fields": ("groups", "topics", "tag_list")}),
         (
             "Legacy ids and custom fields",
             {"classes": ("collapse",), "fields": ("country_id", "city_id", "hash_key", "custom_fields")},
@@ -126,7 +126,7 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("organization", "record_type")
-            .prefetch_related("groups", "topics", "tags")
+            .prefetch_related("groups", "topics", "tag_links__tag")
         )
 
     def get_form(self, request: HttpRequest, obj: Contact | None = None, change: bool = False, **kwargs: Any):
@@ -218,3 +218,14 @@ class AddressAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.Model
     list_select_related = ("contact",)
     search_fields = ("city", "postal_code", "street_address", "contact__email", "contact__uid")
     autocomplete_fields = ("contact",)
+
+
+@admin.register(ContactTag)
+class ContactTagAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
+    """A contact's tags in order; edited on the contact's page ("Tags")."""
+
+    organization_lookup = "contact__organization"
+    list_display = ("tag", "contact", "position")
+    list_filter = ("contact__organization",)
+    list_select_related = ("tag", "contact")
+    search_fields = ("tag__name", "contact__email", "contact__uid")

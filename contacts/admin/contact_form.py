@@ -18,7 +18,12 @@ from contacts.services.validation import SCALARS
 from paths.models import ContactPath
 
 #: Engine locations that are named differently on the admin forms.
-FORM_FIELDS = {"record_type_id": "record_type", "path_id": "definition", "org_attr_id": "definition"}
+FORM_FIELDS = {
+    "record_type_id": "record_type",
+    "tags": "tag_list",
+    "path_id": "definition",
+    "org_attr_id": "definition",
+}
 #: Which inline holds each nested list, and the form fields it contributes.
 INLINES: dict[str, tuple[type, tuple[str, ...]]] = {
     "addresses": (
@@ -47,9 +52,21 @@ class ContactAdminForm(forms.ModelForm):
     admin_request: Any = None
     engine_result: ItemResult | None = None
 
+    tag_list = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=10_000,
+        help_text="Comma-separated tag names, in order; unknown names become new tags.",
+    )
+
     class Meta:
         model = Contact
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tag_list"] = ", ".join(link.tag.name for link in self.instance.tag_links.all())
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -76,7 +93,7 @@ class ContactAdminForm(forms.ModelForm):
         values["record_type_id"] = data["record_type"].pk if data.get("record_type") else None
         values["groups"] = [group.pk for group in data.get("groups", [])]
         values["topics"] = [topic.pk for topic in data.get("topics", [])]
-        values["tags"] = [tag.name for tag in data.get("tags", [])]
+        values["tags"] = [name.strip() for name in data.get("tag_list", "").split(",") if name.strip()]
         values["addresses"] = [_pick(form, INLINES["addresses"][1]) for form in items["addresses"]]
         values["paths"] = [
             {"path_id": form.cleaned_data["definition"].pk, **_pick(form, INLINES["paths"][1])}

@@ -1,7 +1,7 @@
 """Models of the contacts app, one module per concept."""
 
 from contacts.models.apikey import ApiKey, Scope, WsseNonce
-from contacts.models.contact import Address, Contact
+from contacts.models.contact import Address, Contact, ContactTag
 from contacts.models.history import Channel, ContactChange, Mode
 from contacts.models.organization import Membership, Organization
 from contacts.models.reference import Group, RecordType, Source, Tag, Topic
@@ -12,6 +12,7 @@ __all__ = [
     "Channel",
     "Contact",
     "ContactChange",
+    "ContactTag",
     "Group",
     "Membership",
     "Mode",

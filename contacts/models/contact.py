@@ -101,7 +101,8 @@ class Contact(models.Model):
 
     groups = models.ManyToManyField(Group, blank=True, related_name="contacts")
     topics = models.ManyToManyField(Topic, blank=True, related_name="contacts")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    # Tags keep the order the client gave (the external dialect echoes its list back).
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", through="ContactTag")
 
     # Engagement figures (DESIGN §3): read-only everywhere.
     score = models.FloatField(default=2, editable=False)
@@ -207,3 +208,18 @@ class Address(models.Model):
     def __str__(self) -> str:
         parts = [self.location_name, self.street_address, self.city, self.country]
         return ", ".join(part for part in parts if part) or f"Address {self.position + 1}"
+
+
+class ContactTag(models.Model):
+    """A contact's tag, at its position in the contact's tag list."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="contact_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contact", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["contact", "tag"], name="contacttag_unique_tag_per_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.contact}"

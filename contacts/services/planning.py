@@ -167,18 +167,20 @@ def _clean_list(name: str, raw: object, current: ContactState, refs: References)
     return attribute_services.clean_attributes(raw, definitions=refs.attributes)
 
 
-def _clean_tags(raw: object) -> tuple[frozenset[str], list[Problem]]:
+def _clean_tags(raw: object) -> tuple[tuple[str, ...], list[Problem]]:
+    """Tag names in the client's order, each once."""
     if not isinstance(raw, list):
-        return frozenset(), [Problem(("tags",), ProblemCode.INVALID, "Tags must be a list of names.")]
-    names, problems = set(), []
+        return (), [Problem(("tags",), ProblemCode.INVALID, "Tags must be a list of names.")]
+    names: dict[str, None] = {}
+    problems = []
     for index, value in enumerate(raw):
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > TAG_MAX_LENGTH:
             problems.append(
                 Problem(("tags", index), ProblemCode.INVALID, f"A tag is a name of 1 to {TAG_MAX_LENGTH} characters.")
             )
         else:
-            names.add(value.strip())
-    return frozenset(names), problems
+            names[value.strip()] = None
+    return tuple(names), problems
 
 
 def _check_read_only(values: dict, stored: StoredContact | None) -> list[Problem]:

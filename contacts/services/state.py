@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from attributes import services as attribute_services
-from contacts.models import Contact, Organization
+from contacts.models import Contact, ContactTag, Organization
 from contacts.services.addresses import AddressState, StoredAddress, load_addresses
 from contacts.services.validation import SCALARS
 from paths import services as path_services
@@ -19,7 +19,7 @@ class ContactState:
     record_type_id: int | None = None
     groups: frozenset[int] = frozenset()
     topics: frozenset[int] = frozenset()
-    tags: frozenset[str] = frozenset()
+    tags: tuple[str, ...] = ()
     addresses: tuple[AddressState, ...] = ()
     paths: tuple["path_services.PathState", ...] = ()
     attributes: tuple["attribute_services.AttributeState", ...] = ()
@@ -39,7 +39,7 @@ class StoredContact:
     state: ContactState
     group_rows: dict[int, int] = field(default_factory=dict)  # group id → through row id
     topic_rows: dict[int, int] = field(default_factory=dict)  # topic id → through row id
-    tag_rows: dict[str, int] = field(default_factory=dict)  # tag name → through row id
+    tag_rows: dict[str, int] = field(default_factory=dict)  # tag name → ContactTag id, in order
     addresses: list[StoredAddress] = field(default_factory=list)
     paths: list["path_services.StoredPath"] = field(default_factory=list)
     attributes: list["attribute_services.StoredAttribute"] = field(default_factory=list)
@@ -64,9 +64,8 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
     ):
         topic_rows[contact_id][topic_id] = row_id
     tag_rows: dict[int, dict[str, int]] = defaultdict(dict)
-    for row_id, contact_id, name in Contact.tags.through.objects.filter(contact_id__in=found).values_list(
-        "id", "contact_id", "tag__name"
-    ):
+    tag_links = ContactTag.objects.filter(contact_id__in=found).order_by("contact_id", "position", "id")
+    for row_id, contact_id, name in tag_links.values_list("id", "contact_id", "tag__name"):
         tag_rows[contact_id][name] = row_id
     addresses = load_addresses(found)
     paths = path_services.load_paths(found)
@@ -79,7 +78,7 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
             record_type_id=contact.record_type_id,
             groups=frozenset(group_rows[pk]),
             topics=frozenset(topic_rows[pk]),
-            tags=frozenset(tag_rows[pk]),
+            tags=tuple(tag_rows[pk]),
             addresses=tuple(address.state for address in addresses[pk]),
             paths=tuple(path.state for path in paths[pk]),
             attributes=tuple(value.state for value in attributes[pk]),
@@ -104,7 +103,7 @@ def state_as_json(state: ContactState, name: str) -> object:
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, tuple):
-        return [item.as_json() for item in value]
+        return [item if isinstance(item, str) else item.as_json() for item in value]
     return value
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from attributes import services as attribute_services
-from contacts.models import Contact, Organization
+from contacts.models import Contact, ContactTag, Organization
 from contacts.services.addresses import write_addresses
 from contacts.services.planning import Plan
 from contacts.services.resolution import ensure_tags
@@ -15,7 +15,6 @@ from paths import services as path_services
 
 GroupRow = Contact.groups.through
 TopicRow = Contact.topics.through
-TagRow = Contact.tags.through
 
 
 def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: datetime) -> dict[int, int]:
@@ -78,9 +77,9 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
                 TopicRow(contact_id=contact_id, topic_id=t) for t in plan.state.topics if t not in old_rows
             )
         if "tags" in changed:
-            old_rows = stored.tag_rows if stored else {}
-            stale_tags.extend(row for name, row in old_rows.items() if name not in plan.state.tags)
-            wanted_tags[contact_id] = [name for name in plan.state.tags if name not in old_rows]
+            # The list is rewritten whole so that its order is the client's.
+            stale_tags.extend(stored.tag_rows.values() if stored else ())
+            wanted_tags[contact_id] = plan.state.tags
         if "addresses" in changed:
             addresses[contact_id] = (stored.addresses if stored else [], plan.state.addresses)
         if "paths" in changed:
@@ -97,13 +96,13 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
     if topic_rows:
         TopicRow.objects.bulk_create(topic_rows)
     if stale_tags:
-        TagRow.objects.filter(pk__in=stale_tags).delete()
+        ContactTag.objects.filter(pk__in=stale_tags).delete()
     if any(wanted_tags.values()):
         tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
-        TagRow.objects.bulk_create(
-            TagRow(contact_id=contact_id, tag_id=tag_ids[name])
+        ContactTag.objects.bulk_create(
+            ContactTag(contact_id=contact_id, tag_id=tag_ids[name], position=position)
             for contact_id, names in wanted_tags.items()
-            for name in names
+            for position, name in enumerate(names)
         )
     if addresses:
         write_addresses(addresses)

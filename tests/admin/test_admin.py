@@ -20,6 +20,7 @@ from contacts.models import (
     ApiKey,
     Contact,
     ContactChange,
+    ContactTag,
     Group,
     Membership,
     Organization,
@@ -54,6 +55,7 @@ def build_world(org: Organization, label: str) -> dict[type[Model], Model]:
     group = factories.make_group(org, f"{label}-group")
     contact = factories.make_contact(org, first_name=f"{label}-first", email=f"{label}@example.com")
     contact.groups.add(group)
+    tag = factories.make_tag(org, f"{label}-tag")
     definition = factories.make_path(org, f"{label}-phone")
     path = ContactPath.objects.create(contact=contact, definition=definition, value="+15551234567")
     attribute = factories.make_attribute(org, f"{label}-attr")
@@ -75,7 +77,8 @@ def build_world(org: Organization, label: str) -> dict[type[Model], Model]:
         RecordType: RecordType.objects.get(organization=org, is_default=True),
         Group: group,
         Topic: factories.make_topic(org, f"{label}-topic"),
-        Tag: factories.make_tag(org, f"{label}-tag"),
+        Tag: tag,
+        ContactTag: ContactTag.objects.create(contact=contact, tag=tag),
         Source: source,
         Contact: contact,
         Address: Address.objects.create(contact=contact, city=f"{label}-city"),

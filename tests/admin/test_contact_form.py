@@ -84,7 +84,7 @@ def form_data(contact: Contact, **overrides) -> dict:
         "custom_fields": json.dumps(contact.custom_fields),
         "groups": [group.pk for group in contact.groups.all()],
         "topics": [topic.pk for topic in contact.topics.all()],
-        "tags": [tag.pk for tag in contact.tags.all()],
+        "tag_list": ", ".join(link.tag.name for link in contact.tag_links.all()),
     }
     for prefix, rows in (
         ("addresses", contact.addresses.all()),

@@ -143,7 +143,7 @@ class ContactCoreOutputSerializer(serializers.Serializer):
         return sorted(topic.id for topic in contact.topics.all())
 
     def get_tags(self, contact) -> list[str]:
-        return sorted(tag.name for tag in contact.tags.all())
+        return [link.tag.name for link in contact.tag_links.all()]
 
 
 # The whole contact as stored (expects a queryset from ``contacts_for_read``): the engagement
