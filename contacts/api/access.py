@@ -7,7 +7,7 @@ reachable (404, never revealing other tenants) → scope (403) → object (404).
 from django.utils.functional import cached_property
 from rest_framework import exceptions, permissions
 
-from contacts.auth.principal import can_reach_organization, has_scope
+from contacts.auth.principal import can_reach_organization, has_scope, request_api_key
 from contacts.ids import parse_id
 from contacts.models import Organization, Scope
 
@@ -46,3 +46,30 @@ class OrganizationScopedMixin:
         if organization is None or not can_reach_organization(self.request, organization):
             raise exceptions.NotFound("Organization not found.")
         return organization
+
+
+class ApiKeyScopePermission(permissions.BasePermission):
+    """For the dialects that serve API keys only (keyed, external, legacy): the key's own
+    organization is the tenant. The view's ``read_scopes`` allow safe methods (any one of
+    them), its ``write_scopes`` the others."""
+
+    def has_permission(self, request, view) -> bool:
+        api_key = request_api_key(request)
+        if api_key is None:
+            raise exceptions.NotAuthenticated("This API needs an API key.")
+        needed = view.read_scopes if request.method in SAFE_METHODS else view.write_scopes
+        if not any(api_key.has_scope(scope) for scope in needed):
+            raise exceptions.PermissionDenied(f"This API key lacks the scope {' or '.join(needed)}.")
+        return True
+
+
+class ApiKeyOrganizationMixin:
+    """The organization of a key-only dialect request is the key's."""
+
+    read_scopes: tuple[str, ...] = (Scope.CONTACTS_READ,)
+    write_scopes: tuple[str, ...] = (Scope.CONTACTS_WRITE,)
+    permission_classes = [ApiKeyScopePermission]
+
+    @property
+    def organization(self) -> Organization:
+        return request_api_key(self.request).organization

@@ -67,3 +67,6 @@ class HeaderKeyAuthentication(authentication.BaseAuthentication):
         if secret is None:
             return None
         return _authenticated(find_active_key(secret.strip()))
+
+    def authenticate_header(self, request) -> str:
+        return 'ApiKey realm="api", header="X-API-Key"'

@@ -1,5 +1,6 @@
 """The update engine: the only code that writes contacts and their nested data."""
 
+from contacts.models.history import Channel
 from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact
 from contacts.services.membership import MembershipResult, change_group_membership
 from contacts.services.types import (
@@ -19,6 +20,7 @@ __all__ = [
     "Actor",
     "BatchTooLarge",
     "ChangeSet",
+    "Channel",
     "ItemResult",
     "ItemStatus",
     "MembershipResult",

@@ -7,36 +7,20 @@ Every refusal is answered in the ``{"replyCode", "replyText", "data"}`` envelope
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
-from contacts.auth.principal import request_actor, request_api_key
+from contacts.auth.principal import request_actor
 from contacts.auth.wsse import WsseAuthentication
 from contacts.dialects.keyed import wire
 from contacts.dialects.keyed.fields import Field, choice_value, field_registry
-from contacts.models import Channel, Scope
 from contacts.selectors import contact_ids_by_key
-from contacts.services import BATCH_LIMIT, ChangeSet, UpdateMode, apply_updates
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-class KeyScopePermission(permissions.BasePermission):
-    """API keys only; ``contacts:write`` to write, ``contacts:read`` or ``settings:read`` to read."""
-
-    def has_permission(self, request, view) -> bool:
-        api_key = request_api_key(request)
-        if api_key is None:
-            raise exceptions.NotAuthenticated("The keyed API needs an API key (X-WSSE, Bearer or X-API-Key).")
-        needed = (
-            (Scope.CONTACTS_READ, Scope.SETTINGS_READ) if request.method in SAFE_METHODS else (Scope.CONTACTS_WRITE,)
-        )
-        if not any(api_key.has_scope(scope) for scope in needed):
-            raise exceptions.PermissionDenied(f"This API key lacks the scope {' or '.join(needed)}.")
-        return True
+from contacts.services import BATCH_LIMIT, ChangeSet, Channel, UpdateMode, apply_updates
 
 
 def keyed_exception_handler(exc: Exception, context: dict) -> Response:
@@ -60,16 +44,12 @@ def keyed_exception_handler(exc: Exception, context: dict) -> Response:
     return Response(wire.reply("", reply_code, str(exc.detail)), status=status, headers=headers)
 
 
-class KeyedView(APIView):
+class KeyedView(ApiKeyOrganizationMixin, APIView):
     authentication_classes = [WsseAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication]
-    permission_classes = [KeyScopePermission]
+    read_scopes = (Scope.CONTACTS_READ, Scope.SETTINGS_READ)
 
     def get_exception_handler(self):
         return keyed_exception_handler
-
-    @property
-    def organization(self):
-        return request_api_key(self.request).organization
 
 
 class KeyedContactView(KeyedView):

@@ -26,12 +26,12 @@ from contacts.dialects.native.serializers import (
 )
 from contacts.filters import ContactFilter
 from contacts.ids import parse_id
-from contacts.models import Channel
 from contacts.selectors import contact_history, contact_ids_by_external_id, contacts_for_read
 from contacts.services import (
     BATCH_LIMIT,
     BatchTooLarge,
     ChangeSet,
+    Channel,
     ItemResult,
     UpdateMode,
     apply_update,
