@@ -5,9 +5,12 @@ added. PARTIAL: only present keys change; a present list replaces the stored one
 are still only added). Every problem is collected, none raised: the engine decides.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from attributes import services as attribute_services
+from contacts.models import Contact
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.services.addresses import clean_addresses, merge_first_address
 from contacts.services.resolution import References, resolve_many, resolve_one
@@ -17,16 +20,18 @@ from contacts.services.validation import FULL_REQUIRED, SCALARS, Invalid, same_r
 from paths import services as path_services
 
 TAG_MAX_LENGTH = 100
-#: Read-only fields (DESIGN §4, §9) and where their stored value lives on the contact row.
-READ_ONLY = {
-    "id": "pk",
-    "uid": "uid",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-    "version": "version",
-    "created_source_id": "created_source_id",
-    "modified_source_id": "modified_source_id",
-    **{name: name for name in ENGAGEMENT_FIELDS},
+#: Read-only fields (DESIGN §4, §9) and how to read their stored value from the contact.
+READ_ONLY: dict[str, Callable[[Contact], object]] = {
+    "id": attrgetter("pk"),
+    "uid": attrgetter("uid"),
+    "created_at": attrgetter("created_at"),
+    "updated_at": attrgetter("updated_at"),
+    "version": attrgetter("version"),
+    "created_source_id": attrgetter("created_source_id"),
+    "modified_source_id": attrgetter("modified_source_id"),
+    # The name of the source that created the contact (the external dialect's ``source``).
+    "created_source_name": lambda contact: contact.created_source.name if contact.created_source_id else None,
+    **{name: attrgetter(name) for name in ENGAGEMENT_FIELDS},
 }
 LIST_FIELDS = ("topics", "tags", "addresses", "paths", "attributes")
 
@@ -186,13 +191,13 @@ def _clean_tags(raw: object) -> tuple[tuple[str, ...], list[Problem]]:
 def _check_read_only(values: dict, stored: StoredContact | None) -> list[Problem]:
     """Echoing a read-only field's stored value is a no-op; anything else is refused."""
     problems = []
-    for name, attribute in READ_ONLY.items():
+    for name, stored_value in READ_ONLY.items():
         if name not in values:
             continue
         if stored is None:
             if values[name] not in (None, ""):
                 problems.append(Problem((name,), ProblemCode.READ_ONLY, f"{name} is read-only and cannot be set."))
-        elif not same_read_only_value(getattr(stored.contact, attribute), values[name]):
+        elif not same_read_only_value(stored_value(stored.contact), values[name]):
             problems.append(
                 Problem((name,), ProblemCode.READ_ONLY, f"{name} is read-only and differs from the stored value.")
             )

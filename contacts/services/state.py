@@ -51,7 +51,9 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
     ids = sorted(set(contact_ids))
     if not ids:
         return {}
-    contacts = list(Contact.objects.select_for_update().filter(organization=organization, pk__in=ids).order_by("pk"))
+    # Lock the contact rows only; the creating source is joined for the read-only ``source`` check.
+    locked = Contact.objects.select_for_update(of=("self",)).select_related("created_source")
+    contacts = list(locked.filter(organization=organization, pk__in=ids).order_by("pk"))
     found = [contact.pk for contact in contacts]
     group_rows: dict[int, dict[int, int]] = defaultdict(dict)
     for row_id, contact_id, group_id in Contact.groups.through.objects.filter(contact_id__in=found).values_list(
