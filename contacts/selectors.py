@@ -15,7 +15,7 @@ from paths.selectors import contact_paths_prefetch
 def contacts_for_read(organization: Organization) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(organization=organization)
-        .select_related("record_type")
+        .select_related("record_type", "created_source")
         .prefetch_related(
             "groups",
             "topics",

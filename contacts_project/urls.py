@@ -27,6 +27,8 @@ urlpatterns = [
     route("rest", ApiRootView.as_view(), "api-root"),
     path("", include("contacts.dialects.native.urls")),
     path("", include("contacts.dialects.keyed.urls")),
+    path("", include("contacts.dialects.external.urls")),
+    path("", include("contacts.dialects.legacy.urls")),
     *[route_ for kind, viewset in REFERENCE_KINDS.items() for route_ in reference_routes(kind, viewset)],
     *[
         route(rf"rest/{kind}", MissingOrganizationView.as_view(), f"{kind}-missing-organization")

@@ -69,8 +69,13 @@ def actor_label(request) -> str:
     return f"user:{request.user.get_username()}"
 
 
+def actor_for_key(api_key: ApiKey) -> Actor:
+    return Actor(label=f"api_key:{api_key.username}", api_key_id=api_key.pk)
+
+
 def request_actor(request) -> Actor:
     """The engine's Actor for this request (API key or user), for history rows."""
     api_key = request_api_key(request)
-    user_id = request.user.pk if api_key is None and request.user.is_authenticated else None
-    return Actor(label=actor_label(request), api_key_id=api_key.pk if api_key else None, user_id=user_id)
+    if api_key is not None:
+        return actor_for_key(api_key)
+    return Actor(label=actor_label(request), user_id=request.user.pk)

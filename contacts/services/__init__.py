@@ -1,5 +1,6 @@
 """The update engine: the only code that writes contacts and their nested data."""
 
+from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.models.history import Channel
 from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact
 from contacts.services.membership import MembershipResult, change_group_membership
@@ -17,6 +18,7 @@ from contacts.services.types import (
 
 __all__ = [
     "BATCH_LIMIT",
+    "ENGAGEMENT_FIELDS",
     "Actor",
     "BatchTooLarge",
     "ChangeSet",

@@ -196,9 +196,9 @@ def _check_read_only(values: dict, stored: StoredContact | None) -> list[Problem
             continue
         if stored is None:
             if values[name] not in (None, ""):
-                problems.append(Problem((name,), ProblemCode.READ_ONLY, f"{name} is read-only and cannot be set."))
+                problems.append(Problem((name,), ProblemCode.READ_ONLY, "This field is read-only and cannot be set."))
         elif not same_read_only_value(stored_value(stored.contact), values[name]):
             problems.append(
-                Problem((name,), ProblemCode.READ_ONLY, f"{name} is read-only and differs from the stored value.")
+                Problem((name,), ProblemCode.READ_ONLY, "This field is read-only and differs from the stored value.")
             )
     return problems

@@ -1,0 +1,8 @@
+"""Routes of the external dialect (DESIGN §5)."""
+
+from contacts.api.routes import route
+from contacts.dialects.external import views
+
+urlpatterns = [
+    route(r"external/v1/contacts/(?P<uid>[^/]+)", views.ExternalContactView.as_view(), "external-contact"),
+]

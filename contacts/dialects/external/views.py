@@ -1,0 +1,68 @@
+"""External dialect views: ``GET``/``PUT /external/v1/contacts/{uid}`` (seed 001)."""
+
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
+from contacts.auth.principal import request_actor
+from contacts.dialects.external import wire
+from contacts.selectors import contacts_for_read
+from contacts.services import Channel, ProblemCode, UpdateMode, UpdateRejected, apply_update
+
+
+def external_exception_handler(exc: Exception, context: dict) -> Response:
+    """``{"success": false, "error": {"code", "message", "details"}}`` for every refusal."""
+    if isinstance(exc, UpdateRejected):
+        if any(problem.code == ProblemCode.NOT_FOUND for problem in exc.problems):
+            return Response(wire.error_body("NOT_FOUND", "Contact not found"), status=404)
+        return Response(
+            wire.error_body("VALIDATION_ERROR", "Invalid field values", wire.details(exc.problems)), status=400
+        )
+    if not isinstance(exc, exceptions.APIException):
+        raise exc
+    status, headers = exc.status_code, {}
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        status = 401
+        headers["WWW-Authenticate"] = HeaderKeyAuthentication().authenticate_header(context["request"])
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    code = wire.ERROR_CODES.get(status, "ERROR")
+    return Response(wire.error_body(code, str(exc.detail)), status=status, headers=headers)
+
+
+class ExternalContactView(ApiKeyOrganizationMixin, APIView):
+    """Read or partially update a contact by its public id (``cnt_…``). Only the fields
+    sent change; ``tags`` and ``custom_fields`` replace the stored ones."""
+
+    authentication_classes = [HeaderKeyAuthentication, BearerKeyAuthentication]
+
+    def get_exception_handler(self):
+        return external_exception_handler
+
+    def _contact(self, uid: str):
+        contact = contacts_for_read(self.organization).filter(uid=uid).first()
+        if contact is None:
+            raise exceptions.NotFound("Contact not found")
+        return contact
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, uid: str) -> Response:
+        return Response({"success": True, "data": wire.render_contact(self._contact(uid))})
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def put(self, request: Request, uid: str) -> Response:
+        contact = self._contact(uid)
+        if not isinstance(request.data, dict):
+            raise exceptions.ParseError("The body must be a JSON object.")
+        apply_update(
+            organization=self.organization,
+            item=wire.parse_contact(request.data, contact_id=contact.pk),
+            mode=UpdateMode.PARTIAL,
+            actor=request_actor(request),
+            channel=Channel.EXTERNAL,
+        )
+        return Response({"success": True, "data": wire.render_contact(self._contact(uid))})

@@ -1,0 +1,51 @@
+"""What both legacy transports (REST and XML-RPC) do: authenticate, read, update."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from rest_framework import exceptions
+
+from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
+from contacts.dialects.legacy.wire import LegacyError, first_problem, parse_contact_id, parse_properties, render_contact
+from contacts.selectors import contacts_for_read
+from contacts.services import Actor, Channel, UpdateMode, UpdateRejected, apply_update
+
+AUTHENTICATORS = (BasicKeyAuthentication(), HeaderKeyAuthentication(), BearerKeyAuthentication())
+
+
+def authenticate(request: HttpRequest, scope: str) -> Any:
+    """The API key of a call: Basic ``username:key`` (also in the URL), X-API-Key or Bearer."""
+    for authenticator in AUTHENTICATORS:
+        try:
+            found = authenticator.authenticate(request)
+        except exceptions.AuthenticationFailed as error:
+            raise LegacyError(401, "UNAUTHORIZED", str(error.detail)) from error
+        if found is not None:
+            api_key = found[1]
+            break
+    else:
+        raise LegacyError(401, "UNAUTHORIZED", "Credentials required: HTTP Basic with your username and API key.")
+    if not api_key.has_scope(scope):
+        raise LegacyError(403, "FORBIDDEN", f"This API key lacks the scope {scope}.")
+    return api_key
+
+
+def get_contact(organization: Any, raw_id: object) -> dict[str, Any]:
+    contact = contacts_for_read(organization).filter(pk=parse_contact_id(raw_id)).first()
+    if contact is None:
+        raise LegacyError(404, "NOT_FOUND", "Contact not found.")
+    return render_contact(contact)
+
+
+def update_contact(*, organization: Any, raw_id: object, properties: object, actor: Actor, channel: Channel) -> int:
+    """PARTIAL update of the properties given; answers the contact id."""
+    if not isinstance(properties, dict):
+        raise LegacyError(400, "INVALID_REQUEST", "Properties must be a struct of property names and values.")
+    translation = parse_properties(properties, contact_id=parse_contact_id(raw_id))
+    try:
+        result = apply_update(
+            organization=organization, item=translation.changeset, mode=UpdateMode.PARTIAL, actor=actor, channel=channel
+        )
+    except UpdateRejected as rejected:
+        raise first_problem(rejected.problems, translation) from rejected
+    return result.contact_id
