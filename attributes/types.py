@@ -2,6 +2,7 @@
 normalizes a value. Used for attribute definitions (defined values) and contact values."""
 
 import datetime
+import math
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
@@ -25,7 +26,11 @@ def _string(value: object) -> str:
 def _number(value: object) -> int | float | str:
     if isinstance(value, bool):
         raise InvalidValue("must be a number")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidValue("must be a finite number")
         return value
     if isinstance(value, str):
         try:

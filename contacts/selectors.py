@@ -3,7 +3,7 @@ contact costs a fixed number of queries however many nested rows it has."""
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models import CharField, F, Prefetch, QuerySet
 from django.db.models.functions import Cast, Lower
 
 from attributes.selectors import attribute_values_prefetch
@@ -53,8 +53,13 @@ def contact_ids_by_key(organization: Organization, column: str, values: Iterable
     contacts = Contact.objects.filter(organization=organization)
     if column == "email":
         contacts = contacts.annotate(key=Lower("email")).filter(key__in={value.lower() for value in wanted})
+    elif column == "id":
+        contacts = contacts.annotate(key=Cast("id", CharField())).filter(pk__in={int(value) for value in wanted})
+    elif isinstance(Contact._meta.get_field(column), CharField):
+        contacts = contacts.annotate(key=F(column)).filter(**{f"{column}__in": wanted})
     else:
-        contacts = contacts.annotate(key=Cast(column, CharField())).filter(**{f"{column}__in": wanted})
+        # Dates and numbers are matched as text, so a malformed value simply matches nothing.
+        contacts = contacts.annotate(key=Cast(column, CharField())).filter(key__in=wanted)
     found: dict[str, list[int]] = {}
     for key, contact_id in contacts.values_list("key", "pk").order_by("pk"):
         found.setdefault(key, []).append(contact_id)

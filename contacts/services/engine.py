@@ -55,7 +55,16 @@ def apply_updates(
         refs = resolve_references(organization=organization, items=items)
         results: dict[int, ItemResult] = {}
         plans: list[Plan] = []
+        seen: set[int] = set()
         for index, item in enumerate(items):
+            if item.contact_id is not None and item.contact_id in seen:
+                # Two changes of one contact in one batch would both be planned from the same
+                # stored state; the first one stands, the repeat is refused.
+                problem = Problem(("id",), ProblemCode.DUPLICATE, "This contact appears more than once in the batch.")
+                results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, (problem,))
+                continue
+            if item.contact_id is not None:
+                seen.add(item.contact_id)
             planned = plan_item(index=index, item=item, mode=mode, stored=stored.get(item.contact_id), refs=refs)
             if isinstance(planned, Plan):
                 plans.append(planned)

@@ -58,7 +58,7 @@ def change_group_membership(
         if parse_id(value) not in found_ids:
             problems.append(Problem(("contact_ids", index), ProblemCode.UNKNOWN, f"Unknown contact id {value!r}."))
     for index, value in enumerate(external_ids):
-        if value not in found_external:
+        if not isinstance(value, str) or value not in found_external:
             problems.append(Problem(("external_ids", index), ProblemCode.UNKNOWN, f"Unknown external id {value!r}."))
     if not contact_ids and not external_ids:
         problems.append(

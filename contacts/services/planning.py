@@ -16,7 +16,13 @@ from contacts.services.addresses import clean_addresses, merge_first_address
 from contacts.services.resolution import References, resolve_many, resolve_one
 from contacts.services.state import EMPTY_STATE, ContactState, StoredContact, diff_states
 from contacts.services.types import ChangeSet, Problem, ProblemCode, UpdateMode
-from contacts.services.validation import FULL_REQUIRED, SCALARS, Invalid, same_read_only_value
+from contacts.services.validation import (
+    FULL_REQUIRED,
+    SCALARS,
+    Invalid,
+    find_unstorable_text,
+    same_read_only_value,
+)
 from paths import services as path_services
 
 TAG_MAX_LENGTH = 100
@@ -55,6 +61,9 @@ def plan_item(
     problems = [
         Problem(location, ProblemCode.UNKNOWN_FIELD, f"Unknown field {location[-1]!r}.") for location in item.unknown
     ]
+    unstorable = find_unstorable_text(dict(values))
+    if unstorable:
+        return problems + [Problem(location, ProblemCode.INVALID, message) for location, message in unstorable]
     if item.contact_id is not None and stored is None:
         return [Problem(("id",), ProblemCode.NOT_FOUND, "Contact not found.")]
     if stored is not None and item.expected_version is not None and item.expected_version != stored.contact.version:

@@ -6,6 +6,8 @@ Each scalar has a cleaner that turns a wire value into its stored form, or raise
 
 import datetime
 import json
+import math
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from contacts.models.contact import EmailFormat, Gender, MaritalStatus, Status
 from contacts.services.types import ProblemCode
 
 CUSTOM_FIELDS_MAX_BYTES = 64 * 1024
+INTEGER = re.compile(r"-?[0-9]{1,12}")
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 
@@ -91,7 +94,7 @@ def int32(default: int) -> Callable[[object], int]:
     def clean(value: object) -> int:
         if _is_blank(value):
             return default
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(ProblemCode.INVALID, "Must be an integer.")
@@ -161,6 +164,28 @@ SCALARS: dict[str, Scalar] = {
 FULL_REQUIRED = ("first_name", "last_name", "external_id")
 
 
+def find_unstorable_text(value: object, at: tuple = ()) -> list[tuple[tuple, str]]:
+    """Locations of values no database stores faithfully: NUL characters (PostgreSQL
+    refuses them), lone surrogates (not encodable as UTF-8) and non-finite numbers (JSON
+    ``1e400``), in keys or values."""
+    found = []
+    if isinstance(value, float) and not math.isfinite(value):
+        found.append((at, "Must be a finite number."))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            found.append((at, "Must not contain NUL characters."))
+        elif any("\ud800" <= char <= "\udfff" for char in value):
+            found.append((at, "Must be valid Unicode text (lone surrogate)."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(find_unstorable_text(key, (*at, key)))
+            found.extend(find_unstorable_text(item, (*at, key)))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found.extend(find_unstorable_text(item, (*at, index)))
+    return found
+
+
 def parse_instant(value: object) -> datetime.datetime | None:
     """An ISO 8601 instant (``Z`` or an offset) or unix seconds; None when unreadable."""
     if isinstance(value, datetime.datetime):
@@ -188,10 +213,12 @@ def same_read_only_value(stored: object, sent: object) -> bool:
         return parse_instant(sent) == stored
     if isinstance(stored, bool) or isinstance(sent, bool):
         return stored == sent and type(stored) is type(sent)
+    if isinstance(stored, int) and isinstance(sent, int):
+        return stored == sent
     if isinstance(stored, (int, float)) and isinstance(sent, (int, float, str)):
         try:
-            return float(sent) == float(stored)
-        except ValueError:
+            return math.isclose(float(sent), float(stored), rel_tol=0, abs_tol=1e-9)
+        except (ValueError, OverflowError):
             return False
     if stored is None:
         return sent is None or sent == ""

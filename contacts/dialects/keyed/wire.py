@@ -45,11 +45,11 @@ DASH = "\u2013"
 
 
 def not_found_text(key_id: str, value: object) -> str:
-    return f"No contact found with the external ID: {key_id} {DASH} {value}"
+    return f"No contact found with the external ID: {key_id} {DASH} {'' if value is None else value}"
 
 
 def ambiguous_text(key_id: str, value: object) -> str:
-    return f"More contacts found with the external ID: {key_id} {DASH} {value}"
+    return f"More contacts found with the external ID: {key_id} {DASH} {'' if value is None else value}"
 
 
 @dataclass
@@ -69,7 +69,7 @@ def key_field(raw: object, registry: dict[int, Field]) -> str | Field:
     text = str(raw).strip().lower()
     if text in ID_KEYS:
         return text
-    found = registry.get(int(text)) if text.isdigit() else None
+    found = registry.get(int(text)) if text.isascii() and text.isdigit() else None
     if found is None or found.kind != SCALAR:
         raise KeyedError(UNKNOWN_FIELD, f"Invalid key_id: {raw} is not a field id of a contact field, id or uid.")
     return found
@@ -86,7 +86,7 @@ def parse_item(item: dict[str, Any], registry: dict[int, Field], *, source_id: o
         if key in ID_KEYS:
             values[key] = raw
             continue
-        found = registry.get(int(key)) if key.isdigit() else None
+        found = registry.get(int(key)) if key.isascii() and key.isdigit() else None
         if found is None:
             parsed.error = (UNKNOWN_FIELD, f"Unknown field id: {raw_key}")
             return parsed

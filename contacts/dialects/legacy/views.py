@@ -2,13 +2,14 @@
 
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.parsers import StrictJSONParser
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
 from contacts.dialects.legacy.operations import get_contact, update_contact
@@ -41,7 +42,7 @@ class LegacyContactView(ApiKeyOrganizationMixin, APIView):
     """Read a contact's properties, or update the properties sent (PARTIAL)."""
 
     authentication_classes = [BasicKeyAuthentication, HeaderKeyAuthentication, BearerKeyAuthentication]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [StrictJSONParser, FormParser]
     renderer_classes = [JSONRenderer]
 
     def get_exception_handler(self):

@@ -43,8 +43,8 @@ def _engagement_field(wire: str, source: str) -> serializers.Field:
 
 
 class GisLocationSerializer(serializers.Serializer):
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
 
 
 class AddressOutputSerializer(serializers.Serializer):
@@ -58,7 +58,8 @@ class AddressOutputSerializer(serializers.Serializer):
     gisLocation = serializers.SerializerMethodField()
 
     def get_gisLocation(self, address) -> GisLocationSerializer(allow_null=True):  # type: ignore[valid-type]
-        if address.latitude is None or address.longitude is None:
+        # Shown whenever either coordinate is set, so that echoing a GET body keeps both.
+        if address.latitude is None and address.longitude is None:
             return None
         return {"lat": address.latitude, "lon": address.longitude}
 

@@ -96,10 +96,9 @@ class ContactListView(NativeContactView, generics.ListAPIView):
         ``?upsert=true``, which applies a FULL update to that contact."""
         body = self.object_body(request)
         existing = None
-        if request.query_params.get("upsert", "").lower() in {"1", "true", "yes"}:
-            existing = contact_ids_by_external_id(self.organization, [body.get("externalId")]).get(
-                body.get("externalId")
-            )
+        external_id = body.get("externalId")
+        if request.query_params.get("upsert", "").lower() in {"1", "true", "yes"} and isinstance(external_id, str):
+            existing = contact_ids_by_external_id(self.organization, [external_id]).get(external_id)
         result = self.apply(wire.parse_contact(body, contact_id=existing, ignore_id=True), UpdateMode.FULL)
         if existing is not None:
             return self.contact_response(result.contact_id)
@@ -206,7 +205,11 @@ class ContactBatchView(NativeContactView):
             if error:
                 rows[index].update(status="error", errors=error)
                 continue
-            contact_id = parse_id(item["id"]) if "id" in item else external_ids.get(item.get("externalId"))
+            if "id" in item:
+                contact_id = parse_id(item["id"])
+            else:
+                external_id = item.get("externalId")
+                contact_id = external_ids.get(external_id) if isinstance(external_id, str) else None
             if contact_id is None:
                 pointer = "/id" if "id" in item else "/externalId"
                 rows[index].update(status="error", errors={pointer: ["Contact not found."]})

@@ -93,53 +93,69 @@ CANONICAL_TOP_LEVEL = {canonical: wire for wire, canonical in {**TOP_LEVEL, **ME
 NESTED = {"addresses": ADDRESS, "paths": PATH, "attributes": ATTRIBUTE}
 
 
-def _rename(item: Any, names: dict[str, str]) -> Any:
-    """Rename known keys; unknown keys pass through for the engine to report."""
-    if not isinstance(item, dict):
-        return item
-    return {names.get(key, key): value for key, value in item.items()}
+class _Translator:
+    """Renames wire keys to canonical ones, collecting the unknown ones (in wire tokens) so
+    that a canonical name sent in the wrong place is refused, not silently accepted."""
 
+    def __init__(self) -> None:
+        self.unknown: list[tuple] = []
 
-def _address(item: Any) -> Any:
-    if not isinstance(item, dict):
-        return item
-    renamed = _rename({k: v for k, v in item.items() if k != "gisLocation"}, ADDRESS)
-    gis = item.get("gisLocation")
-    if isinstance(gis, dict):
-        renamed.update(_rename(gis, GIS))
-    elif gis is not None:
-        renamed["latitude"] = gis  # reported by the engine as an invalid coordinate
-    return renamed
+    def rename(self, item: Any, names: dict[str, str], at: tuple) -> Any:
+        if not isinstance(item, dict):
+            return item  # the engine reports a non-object where one is expected
+        renamed = {}
+        for key, value in item.items():
+            if key in names:
+                renamed[names[key]] = value
+            else:
+                self.unknown.append((*at, key))
+        return renamed
 
+    def address(self, item: Any, at: tuple) -> Any:
+        if not isinstance(item, dict):
+            return item
+        renamed = self.rename({k: v for k, v in item.items() if k != "gisLocation"}, ADDRESS, at)
+        gis = item.get("gisLocation")
+        if isinstance(gis, dict):
+            renamed.update(self.rename(gis, GIS, (*at, "gisLocation")))
+        elif gis is not None:
+            renamed["latitude"] = gis  # reported by the engine as an invalid coordinate
+        return renamed
 
-def _path(item: Any) -> Any:
-    renamed = _rename(item, PATH)
-    if isinstance(renamed, dict) and isinstance(renamed.get("quiet_time_frames"), list):
-        renamed["quiet_time_frames"] = [_rename(frame, FRAME) for frame in renamed["quiet_time_frames"]]
-    return renamed
+    def path(self, item: Any, at: tuple) -> Any:
+        renamed = self.rename(item, PATH, at)
+        frames = renamed.get("quiet_time_frames") if isinstance(renamed, dict) else None
+        if isinstance(frames, list):
+            renamed["quiet_time_frames"] = [
+                self.rename(frame, FRAME, (*at, "quietTimeFrames", index)) for index, frame in enumerate(frames)
+            ]
+        return renamed
 
 
 def parse_contact(
     body: dict[str, Any], *, contact_id: int | None = None, ignore_id: bool = False, expected_version: int | None = None
 ) -> ChangeSet:
-    """A native contact object → ChangeSet. ``ignore_id``: FULL ignores ``id`` (seed 002)."""
+    """A native contact object → ChangeSet. ``ignore_id``: FULL ignores ``id`` (seed 002).
+    Unknown keys, at any depth, are reported at their JSON Pointer."""
+    translator = _Translator()
     values: dict[str, Any] = {}
-    unknown = []
     for key, value in body.items():
         name = TOP_LEVEL.get(key)
         if name is None:
-            unknown.append((key,))
+            translator.unknown.append((key,))
         elif name == "id" and ignore_id:
             continue
         elif name == "addresses" and isinstance(value, list):
-            values[name] = [_address(item) for item in value]
+            values[name] = [translator.address(item, (key, index)) for index, item in enumerate(value)]
         elif name == "paths" and isinstance(value, list):
-            values[name] = [_path(item) for item in value]
+            values[name] = [translator.path(item, (key, index)) for index, item in enumerate(value)]
         elif name == "attributes" and isinstance(value, list):
-            values[name] = [_rename(item, ATTRIBUTE) for item in value]
+            values[name] = [translator.rename(item, ATTRIBUTE, (key, index)) for index, item in enumerate(value)]
         else:
             values[name] = value
-    return ChangeSet(values=values, contact_id=contact_id, expected_version=expected_version, unknown=tuple(unknown))
+    return ChangeSet(
+        values=values, contact_id=contact_id, expected_version=expected_version, unknown=tuple(translator.unknown)
+    )
 
 
 def _escape(token: object) -> str:
@@ -147,11 +163,14 @@ def _escape(token: object) -> str:
 
 
 def pointer_for(problem: Problem) -> str:
-    """The JSON Pointer of a problem in the native request body."""
+    """The JSON Pointer of a problem in the native request body. Unknown keys are located
+    in wire tokens already (``parse_contact``)."""
     location = list(problem.location)
     if not location:
         return ""
-    raw_last = problem.code == ProblemCode.UNKNOWN_FIELD
+    if problem.code == ProblemCode.UNKNOWN_FIELD:
+        return "".join("/" + _escape(token) for token in location)
+    raw_last = False
     head = location[0]
     tokens = [head if raw_last and len(location) == 1 else CANONICAL_TOP_LEVEL.get(head, head)]
     names = {canonical: wire for wire, canonical in NESTED.get(head, {}).items()}
