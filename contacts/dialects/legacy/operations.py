@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from rest_framework import exceptions
 
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
+from contacts.auth.throttling import seconds_to_wait
 from contacts.dialects.legacy.wire import LegacyError, first_problem, parse_contact_id, parse_properties, render_contact
 from contacts.selectors import contacts_for_read
 from contacts.services import Actor, Channel, UpdateMode, UpdateRejected, apply_update
@@ -27,6 +28,9 @@ def authenticate(request: HttpRequest, scope: str) -> Any:
         raise LegacyError(401, "UNAUTHORIZED", "Credentials required: HTTP Basic with your username and API key.")
     if not api_key.has_scope(scope):
         raise LegacyError(403, "FORBIDDEN", f"This API key lacks the scope {scope}.")
+    wait = seconds_to_wait(api_key)
+    if wait is not None:
+        raise LegacyError(429, "THROTTLED", f"Request was throttled. Expected available in {wait} seconds.")
     return api_key
 
 
