@@ -1,9 +1,16 @@
 """Shared fixtures: two organizations, keys for them, and a client that speaks to the API."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counts():
+    """Each test starts with no requests counted against the rate limit (ids repeat)."""
+    cache.clear()
 
 
 @pytest.fixture
