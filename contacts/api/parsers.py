@@ -24,3 +24,9 @@ class StrictJSONParser(parsers.JSONParser):
             return json.load(decoded, parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
             raise ParseError(f"JSON parse error - {error}") from error
+
+
+class JSONPatchParser(StrictJSONParser):
+    """``application/json-patch+json``: a JSON array of operations (native PATCH, OPS mode)."""
+
+    media_type = "application/json-patch+json"

@@ -52,7 +52,7 @@ def apply_updates(
         stored = lock_and_load(
             organization=organization, contact_ids=[i.contact_id for i in items if i.contact_id is not None]
         )
-        refs = resolve_references(organization=organization, items=items)
+        refs = resolve_references(organization=organization, items=items, stored=stored)
         results: dict[int, ItemResult] = {}
         plans: list[Plan] = []
         seen: set[int] = set()

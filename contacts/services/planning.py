@@ -6,13 +6,14 @@ are still only added). Every problem is collected, none raised: the engine decid
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from attributes import services as attribute_services
 from contacts.models import Contact
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.services.addresses import clean_addresses, merge_first_address
+from contacts.services.ops import apply_operations, state_document
 from contacts.services.resolution import References, resolve_many, resolve_one
 from contacts.services.state import EMPTY_STATE, ContactState, StoredContact, diff_states
 from contacts.services.types import ChangeSet, Problem, ProblemCode, UpdateMode
@@ -75,6 +76,15 @@ def plan_item(
             )
         ]
     current = stored.state if stored is not None else EMPTY_STATE
+    if mode == UpdateMode.OPS:
+        # The operations rewrite the stored contact; the result is planned as a change that
+        # names every field (so PARTIAL rules and validation apply, and groups may be removed).
+        document, found = apply_operations(state_document(current), item.operations, refs)
+        if found:
+            return problems + found
+        item = replace(item, values=document, replace_groups=True)
+        values = item.values
+        mode = UpdateMode.PARTIAL
     full = mode == UpdateMode.FULL
     scalars = dict(current.scalars)
     for name, spec in SCALARS.items():

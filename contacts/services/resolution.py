@@ -12,6 +12,8 @@ from django.db.models import Model, Q
 from attributes import services as attribute_services
 from contacts.ids import parse_id
 from contacts.models import Group, Organization, RecordType, Source, Tag, Topic
+from contacts.services.ops import referenced_values, state_document
+from contacts.services.state import StoredContact
 from contacts.services.types import ChangeSet, Location, Problem, ProblemCode
 from paths import services as path_services
 
@@ -61,9 +63,13 @@ def _names(values: Iterable[object]) -> set[str]:
     return {value for value in values if isinstance(value, str)}
 
 
-def resolve_references(*, organization: Organization, items: Sequence[ChangeSet]) -> References:
-    """Everything the items refer to, in a fixed number of queries whatever their count."""
-    values = [item.values for item in items]
+def resolve_references(
+    *, organization: Organization, items: Sequence[ChangeSet], stored: dict[int, StoredContact] | None = None
+) -> References:
+    """Everything the items refer to, in a fixed number of queries whatever their count.
+    OPS items also refer to what their stored contact holds (``stored``)."""
+    stored = stored or {}
+    values = [_with_operation_references(item, stored.get(item.contact_id)) for item in items]
     record_types = _find(
         RecordType,
         organization,
@@ -93,6 +99,17 @@ def resolve_references(*, organization: Organization, items: Sequence[ChangeSet]
             items=(a for v in values for key in ("attributes", "attributes_merge") for a in _as_list(v.get(key))),
         ),
     )
+
+
+def _with_operation_references(item: ChangeSet, stored: StoredContact | None) -> dict:
+    """The item's values, plus for OPS the stored contact's references and the names and
+    ids the operations mention."""
+    if not item.operations:
+        return item.values
+    merged = state_document(stored.state) if stored is not None else dict(item.values)
+    for key, found in referenced_values(item.operations).items():
+        merged[key] = [*_as_list(merged.get(key)), *found]
+    return merged
 
 
 def resolve_one(

@@ -18,6 +18,7 @@ Location = tuple[str | int, ...]
 class UpdateMode(StrEnum):
     FULL = "full"
     PARTIAL = "partial"
+    OPS = "ops"
 
 
 class ProblemCode(StrEnum):
@@ -66,6 +67,8 @@ class ChangeSet:
     unknown: tuple[Location, ...] = ()
     #: ``groups`` is the complete membership (admin form, OPS) rather than groups to add.
     replace_groups: bool = False
+    #: OPS mode: the operations (``contacts.services.ops.Operation``), applied in order.
+    operations: tuple = ()
 
 
 class ItemStatus(StrEnum):

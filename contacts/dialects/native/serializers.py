@@ -204,3 +204,13 @@ class MembershipOutputSerializer(serializers.Serializer):
     groupId = serializers.IntegerField()
     changed = serializers.ListField(child=serializers.IntegerField())
     unchanged = serializers.ListField(child=serializers.IntegerField())
+
+
+class PatchOperationSerializer(serializers.Serializer):
+    """One OPS operation (``application/json-patch+json``)."""
+
+    op = serializers.ChoiceField(choices=["add", "replace", "remove"])
+    path = serializers.CharField(
+        help_text="e.g. /firstName, /groupsName/~, /paths/pathId:2419/quietTimeFrames/name:night"
+    )
+    value = serializers.JSONField(required=False)

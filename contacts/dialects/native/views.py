@@ -12,10 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import OrganizationScopedMixin
-from contacts.api.errors import NativeError, missing_contact_error, missing_organization_error
+from contacts.api.errors import NativeError, missing_contact_error, missing_organization_error, summarize
+from contacts.api.parsers import JSONPatchParser, StrictJSONParser
 from contacts.auth.principal import request_actor
 from contacts.dialects.native import wire
 from contacts.dialects.native.errors import errors_by_pointer, native_contact_exception_handler
+from contacts.dialects.native.patch import parse_operations
 from contacts.dialects.native.serializers import (
     BatchResultSerializer,
     ContactInputSerializer,
@@ -23,6 +25,7 @@ from contacts.dialects.native.serializers import (
     HistoryEntrySerializer,
     MembershipInputSerializer,
     MembershipOutputSerializer,
+    PatchOperationSerializer,
 )
 from contacts.filters import ContactFilter
 from contacts.ids import parse_id
@@ -119,7 +122,9 @@ class ContactListView(NativeContactView, generics.ListAPIView):
 
 
 class ContactDetailView(NativeContactView):
-    """One whole contact: read (with ``ETag``), FULL replace, PARTIAL update, delete."""
+    """One whole contact: read (with ``ETag``), FULL replace, PARTIAL or OPS update, delete."""
+
+    parser_classes = [StrictJSONParser, JSONPatchParser]
 
     def contact_id(self) -> int:
         contact_id = parse_id(self.kwargs["contact_id"])
@@ -153,10 +158,29 @@ class ContactDetailView(NativeContactView):
         """FULL replace (seed 002): omitted fields are cleared, lists replaced, groups only added."""
         return self._update(request, UpdateMode.FULL)
 
-    @extend_schema(request=ContactInputSerializer)
+    @extend_schema(
+        request={
+            "application/json": ContactInputSerializer,
+            "application/json-patch+json": PatchOperationSerializer(many=True),
+        }
+    )
     def patch(self, request: Request, organization_id: str, contact_id: str) -> Response:
-        """PARTIAL update: only the fields present change."""
+        """PARTIAL update with a JSON object (only the fields present change), or OPS with
+        ``application/json-patch+json`` (operations applied atomically; ``remove`` may take
+        the contact out of a group)."""
+        if request.content_type.startswith(JSONPatchParser.media_type):
+            return self._patch_operations(request)
         return self._update(request, UpdateMode.PARTIAL)
+
+    def _patch_operations(self, request: Request) -> Response:
+        contact_id = self.contact_id()
+        item, errors = parse_operations(
+            request.data, contact_id=contact_id, expected_version=self.expected_version(request, contact_id)
+        )
+        if errors:
+            raise NativeError(status_code=400, code="VALIDATION_ERROR", message=summarize(errors), errors=errors)
+        result = self.apply(item, UpdateMode.OPS)
+        return self.contact_response(result.contact_id)
 
     def _update(self, request: Request, mode: UpdateMode) -> Response:
         contact_id = self.contact_id()

@@ -93,7 +93,7 @@ CANONICAL_TOP_LEVEL = {canonical: wire for wire, canonical in {**TOP_LEVEL, **ME
 NESTED = {"addresses": ADDRESS, "paths": PATH, "attributes": ATTRIBUTE}
 
 
-class _Translator:
+class Translator:
     """Renames wire keys to canonical ones, collecting the unknown ones (in wire tokens) so
     that a canonical name sent in the wrong place is refused, not silently accepted."""
 
@@ -137,7 +137,7 @@ def parse_contact(
 ) -> ChangeSet:
     """A native contact object → ChangeSet. ``ignore_id``: FULL ignores ``id`` (seed 002).
     Unknown keys, at any depth, are reported at their JSON Pointer."""
-    translator = _Translator()
+    translator = Translator()
     values: dict[str, Any] = {}
     for key, value in body.items():
         name = TOP_LEVEL.get(key)
@@ -168,6 +168,8 @@ def pointer_for(problem: Problem) -> str:
     location = list(problem.location)
     if not location:
         return ""
+    if location[0] == "operations":  # OPS: into the array of operations
+        return "".join("/" + _escape(token) for token in location[1:])
     if problem.code == ProblemCode.UNKNOWN_FIELD:
         return "".join("/" + _escape(token) for token in location)
     raw_last = False
