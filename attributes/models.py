@@ -55,7 +55,8 @@ class AttributeDefinition(models.Model):
 
 class ContactAttributeValue(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="attribute_values")
-    definition = models.ForeignKey(AttributeDefinition, on_delete=models.PROTECT, related_name="values")
+    # As for paths: in use, a definition stays; with its organization, it goes.
+    definition = models.ForeignKey(AttributeDefinition, on_delete=models.RESTRICT, related_name="values")
     position = models.PositiveSmallIntegerField(default=0)
     values = models.JSONField(default=list)
 

@@ -16,6 +16,7 @@ from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttrib
 from attributes.types import InvalidValue, normalize_value
 from contacts.ids import parse_id
 from contacts.models import Organization
+from contacts.services.sql import update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
 ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
@@ -219,6 +220,6 @@ def write_attributes(changes: dict[int, tuple[list[StoredAttribute], tuple[Attri
     if removed:
         ContactAttributeValue.objects.filter(pk__in=removed).delete()
     if updated:
-        ContactAttributeValue.objects.bulk_update(updated, ["position", "values"])
+        update_rows(ContactAttributeValue, updated, ["position", "values"])
     if created:
         ContactAttributeValue.objects.bulk_create(created)

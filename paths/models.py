@@ -33,8 +33,9 @@ class PathDefinition(models.Model):
 
 class ContactPath(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="paths")
-    # A definition still in use cannot be deleted: contacts would lose data silently.
-    definition = models.ForeignKey(PathDefinition, on_delete=models.PROTECT, related_name="contact_paths")
+    # A definition still in use cannot be deleted (contacts would lose data silently), unless
+    # its organization is deleted with all its contacts.
+    definition = models.ForeignKey(PathDefinition, on_delete=models.RESTRICT, related_name="contact_paths")
     position = models.PositiveSmallIntegerField(default=0)
     value = models.CharField(max_length=255)
     country_code = models.CharField(max_length=2, blank=True, default="")

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from contacts.ids import parse_id
 from contacts.models import Organization
+from contacts.services.sql import update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
@@ -340,7 +341,7 @@ def write_paths(changes: dict[int, tuple[list[StoredPath], tuple[PathState, ...]
     if removed:
         ContactPath.objects.filter(pk__in=removed).delete()
     if updated:
-        ContactPath.objects.bulk_update(updated, ["position", "value", "country_code", "skip_validation"])
+        update_rows(ContactPath, updated, ["position", "value", "country_code", "skip_validation"])
     if created:
         ContactPath.objects.bulk_create([row for row, _ in created])
         for row, frames in created:

@@ -62,7 +62,8 @@ class Contact(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="contacts")
     uid = models.CharField(max_length=16, unique=True, default=generate_uid, editable=False)
     external_id = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
-    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="contacts")
+    # RESTRICT: a record type in use cannot be deleted, but an organization can (with its contacts).
+    record_type = models.ForeignKey(RecordType, on_delete=models.RESTRICT, related_name="contacts")
     created_at = models.DateTimeField(editable=False)
     updated_at = models.DateTimeField(editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -4,7 +4,7 @@ Reads need ``settings:read`` or ``contacts:read``; writes need ``settings:write`
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
 
@@ -59,7 +59,7 @@ class ReferenceViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance) -> None:
         try:
             instance.delete()
-        except ProtectedError as error:
+        except (ProtectedError, RestrictedError) as error:
             raise NativeError(
                 status_code=status.HTTP_409_CONFLICT,
                 code="CONFLICT",

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from contacts.models import Address
+from contacts.services.sql import update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
 TEXT_KEYS = ("location_name", "street_address", "suite", "city", "state", "postal_code", "country")
@@ -123,6 +124,6 @@ def write_addresses(changes: dict[int, tuple[list[StoredAddress], tuple[AddressS
     if removed:
         Address.objects.filter(pk__in=removed).delete()
     if updated:
-        Address.objects.bulk_update(updated, ["position", *TEXT_KEYS, *COORDINATES])
+        update_rows(Address, updated, ["position", *TEXT_KEYS, *COORDINATES])
     if created:
         Address.objects.bulk_create(created)

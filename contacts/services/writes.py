@@ -10,6 +10,7 @@ from contacts.models import Contact, ContactTag, Organization
 from contacts.services.addresses import write_addresses
 from contacts.services.planning import Plan
 from contacts.services.resolution import ensure_tags
+from contacts.services.sql import update_rows
 from contacts.services.validation import SCALARS
 from paths import services as path_services
 
@@ -52,7 +53,7 @@ def update_contacts(*, plans: Sequence[Plan], now: datetime) -> None:
         contact.updated_at = now
         rows.append(contact)
     if rows:
-        Contact.objects.bulk_update(rows, sorted(columns))
+        update_rows(Contact, rows, sorted(columns))
 
 
 def write_children(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:

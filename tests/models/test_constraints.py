@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from attributes.models import AttributeDefinition, ContactAttributeValue
 from contacts.models import Contact, Group, RecordType, Source, Tag, Topic
 from contacts.models.contact import ENGAGEMENT_FIELDS
+from contacts.services import ChangeSet
 from paths.models import ContactPath, PathDefinition, QuietTimeFrame
 from tests import factories
+from tests.engine.builders import apply
 
 UID_PATTERN = re.compile(r"^cnt_[a-z0-9]{12}$")
 
@@ -210,3 +212,28 @@ def test_engagement_defaults(org):
     assert len(counters) == 17
     assert {name: getattr(contact, name) for name in counters} == dict.fromkeys(counters, 0)
     assert contact.version == 1
+
+
+def test_an_organization_is_deleted_with_everything_it_holds(org):
+    factories.make_path(org, "phone")
+    factories.make_attribute(org, "attr1")
+    [result] = apply(
+        org,
+        [
+            ChangeSet(
+                values={
+                    "external_id": "1",
+                    "first_name": "A",
+                    "last_name": "B",
+                    "record_type_name": "Employee",
+                    "paths": [{"prompt": "phone", "value": "+33612345678"}],
+                    "attributes": [{"name": "attr1", "values": ["option1"]}],
+                }
+            )
+        ],
+    )
+
+    org.delete()
+
+    assert not Contact.objects.filter(pk=result.contact_id).exists()
+    assert not RecordType.objects.filter(organization_id=org.pk).exists()
