@@ -16,7 +16,7 @@ from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttrib
 from attributes.types import InvalidValue, normalize_value
 from contacts.ids import parse_id
 from contacts.models import Organization
-from contacts.services.sql import update_rows
+from contacts.services.sql import insert_rows, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
 ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
@@ -190,9 +190,10 @@ def load_attributes(contact_ids: Iterable[int]) -> dict[int, list[StoredAttribut
     rows = ContactAttributeValue.objects.filter(contact_id__in=list(contact_ids)).order_by(
         "contact_id", "position", "id"
     )
-    for row in rows:
-        state = AttributeState(row.definition_id, tuple(row.values))
-        stored[row.contact_id].append(StoredAttribute(row.pk, row.position, state))
+    for row_id, contact_id, definition_id, position, values in rows.values_list(
+        "id", "contact_id", "definition_id", "position", "values"
+    ):
+        stored[contact_id].append(StoredAttribute(row_id, position, AttributeState(definition_id, tuple(values))))
     return stored
 
 
@@ -206,20 +207,19 @@ def write_attributes(changes: dict[int, tuple[list[StoredAttribute], tuple[Attri
         removed.extend(item.row_id for item in stored if item.state.definition_id not in wanted_ids)
         for position, state in enumerate(wanted):
             old = by_definition.get(state.definition_id)
-            row = ContactAttributeValue(
-                contact_id=contact_id,
-                definition_id=state.definition_id,
-                position=position,
-                values=list(state.values),
-            )
+            row = {
+                "contact_id": contact_id,
+                "definition_id": state.definition_id,
+                "position": position,
+                "values": list(state.values),
+            }
             if old is None:
                 created.append(row)
             elif (old.position, old.state.values) != (position, state.values):
-                row.pk = old.row_id
-                updated.append(row)
+                updated.append({"id": old.row_id, **row})
     if removed:
         ContactAttributeValue.objects.filter(pk__in=removed).delete()
     if updated:
         update_rows(ContactAttributeValue, updated, ["position", "values"])
     if created:
-        ContactAttributeValue.objects.bulk_create(created)
+        insert_rows(ContactAttributeValue, created)

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from contacts.ids import parse_id
 from contacts.models import Organization
-from contacts.services.sql import update_rows
+from contacts.services.sql import insert_rows, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
@@ -282,23 +282,18 @@ def load_paths(contact_ids: Iterable[int]) -> dict[int, list[StoredPath]]:
     """Stored paths of many contacts with their frames (two queries)."""
     ids = list(contact_ids)
     frames: dict[int, list[FrameState]] = defaultdict(list)
-    for frame in QuietTimeFrame.objects.filter(path__contact_id__in=ids).order_by("path_id", "position", "id"):
-        frames[frame.path_id].append(
-            FrameState(
-                frame.name,
-                tuple(days_from_mask(frame.days)),
-                frame.from_hour,
-                frame.from_min,
-                frame.to_hour,
-                frame.to_min,
-            )
-        )
+    frame_rows = QuietTimeFrame.objects.filter(path__contact_id__in=ids).order_by("path_id", "position", "id")
+    for path_id, name, days, *times in frame_rows.values_list(
+        "path_id", "name", "days", "from_hour", "from_min", "to_hour", "to_min"
+    ):
+        frames[path_id].append(FrameState(name, tuple(days_from_mask(days)), *times))
     stored: dict[int, list[StoredPath]] = defaultdict(list)
-    for path in ContactPath.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id"):
-        state = PathState(
-            path.definition_id, path.value, path.country_code, path.skip_validation, tuple(frames[path.pk])
-        )
-        stored[path.contact_id].append(StoredPath(path.pk, path.position, state))
+    path_rows = ContactPath.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
+    for row_id, contact_id, definition_id, position, value, country_code, skip in path_rows.values_list(
+        "id", "contact_id", "definition_id", "position", "value", "country_code", "skip_validation"
+    ):
+        state = PathState(definition_id, value, country_code, skip, tuple(frames[row_id]))
+        stored[contact_id].append(StoredPath(row_id, position, state))
     return stored
 
 
@@ -316,25 +311,24 @@ def write_paths(changes: dict[int, tuple[list[StoredPath], tuple[PathState, ...]
         removed.extend(path.row_id for path in stored if path.state.definition_id not in wanted_ids)
         for position, state in enumerate(wanted):
             old = by_definition.get(state.definition_id)
-            row = ContactPath(
-                contact_id=contact_id,
-                definition_id=state.definition_id,
-                position=position,
-                value=state.value,
-                country_code=state.country_code,
-                skip_validation=state.skip_validation,
-            )
+            row = {
+                "contact_id": contact_id,
+                "definition_id": state.definition_id,
+                "position": position,
+                "value": state.value,
+                "country_code": state.country_code,
+                "skip_validation": state.skip_validation,
+            }
             if old is None:
-                created.append((row, state.frames))
+                created.append((ContactPath(**row), state.frames))
                 continue
-            row.pk = old.row_id
             if (old.position, old.state.value, old.state.country_code, old.state.skip_validation) != (
                 position,
                 state.value,
                 state.country_code,
                 state.skip_validation,
             ):
-                updated.append(row)
+                updated.append({"id": old.row_id, **row})
             if old.state.frames != state.frames:
                 reframed.append(old.row_id)
                 new_frames.extend(_frame_rows(old.row_id, state.frames))
@@ -349,20 +343,20 @@ def write_paths(changes: dict[int, tuple[list[StoredPath], tuple[PathState, ...]
     if reframed:
         QuietTimeFrame.objects.filter(path_id__in=reframed).delete()
     if new_frames:
-        QuietTimeFrame.objects.bulk_create(new_frames)
+        insert_rows(QuietTimeFrame, new_frames)
 
 
-def _frame_rows(path_id: int, frames: tuple[FrameState, ...]) -> list[QuietTimeFrame]:
+def _frame_rows(path_id: int, frames: tuple[FrameState, ...]) -> list[dict]:
     return [
-        QuietTimeFrame(
-            path_id=path_id,
-            position=position,
-            name=frame.name,
-            days=mask_from_days(list(frame.days)),
-            from_hour=frame.from_hour,
-            from_min=frame.from_min,
-            to_hour=frame.to_hour,
-            to_min=frame.to_min,
-        )
+        {
+            "path_id": path_id,
+            "position": position,
+            "name": frame.name,
+            "days": mask_from_days(list(frame.days)),
+            "from_hour": frame.from_hour,
+            "from_min": frame.from_min,
+            "to_hour": frame.to_hour,
+            "to_min": frame.to_min,
+        }
         for position, frame in enumerate(frames)
     ]

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from contacts.models import Address
-from contacts.services.sql import update_rows
+from contacts.services.sql import insert_rows, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
 TEXT_KEYS = ("location_name", "street_address", "suite", "city", "state", "postal_code", "country")
@@ -102,9 +102,10 @@ def _clean_one(item: dict, at: Location) -> tuple[list[AddressState], list[Probl
 def load_addresses(contact_ids: Iterable[int]) -> dict[int, list[StoredAddress]]:
     """Stored addresses of many contacts, in order (one query)."""
     stored: dict[int, list[StoredAddress]] = defaultdict(list)
-    for row in Address.objects.filter(contact_id__in=list(contact_ids)).order_by("contact_id", "position", "id"):
-        state = AddressState(**{key: getattr(row, key) for key in (*TEXT_KEYS, *COORDINATES)})
-        stored[row.contact_id].append(StoredAddress(row.pk, state))
+    keys = (*TEXT_KEYS, *COORDINATES)
+    rows = Address.objects.filter(contact_id__in=list(contact_ids)).order_by("contact_id", "position", "id")
+    for row_id, contact_id, *fields in rows.values_list("id", "contact_id", *keys):
+        stored[contact_id].append(StoredAddress(row_id, AddressState(*fields)))
     return stored
 
 
@@ -114,16 +115,15 @@ def write_addresses(changes: dict[int, tuple[list[StoredAddress], tuple[AddressS
     removed, updated, created = [], [], []
     for contact_id, (stored, wanted) in changes.items():
         for position, state in enumerate(wanted):
-            row = Address(contact_id=contact_id, position=position, **asdict(state))
+            row = {"contact_id": contact_id, "position": position, **asdict(state)}
             if position >= len(stored):
                 created.append(row)
             elif stored[position].state != state:
-                row.pk = stored[position].row_id
-                updated.append(row)
+                updated.append({"id": stored[position].row_id, **row})
         removed.extend(address.row_id for address in stored[len(wanted) :])
     if removed:
         Address.objects.filter(pk__in=removed).delete()
     if updated:
         update_rows(Address, updated, ["position", *TEXT_KEYS, *COORDINATES])
     if created:
-        Address.objects.bulk_create(created)
+        insert_rows(Address, created)

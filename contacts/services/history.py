@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from contacts.models import Channel, ContactChange, Mode, Organization
+from contacts.services.sql import insert_rows
 from contacts.services.types import Actor
 
 
@@ -16,19 +17,22 @@ def record_changes(
     at: datetime,
 ) -> None:
     """One row per ``(contact_id, mode, source_id, changes)``, in a single insert."""
-    ContactChange.objects.bulk_create(
-        ContactChange(
-            contact_id=contact_id,
-            contact_id_value=contact_id,
-            organization=organization,
-            at=at,
-            actor=actor.label,
-            api_key_id=actor.api_key_id,
-            user_id=actor.user_id,
-            channel=channel,
-            mode=mode,
-            source_id=source_id,
-            changes=changes,
-        )
-        for contact_id, mode, source_id, changes in entries
+    insert_rows(
+        ContactChange,
+        [
+            {
+                "contact_id": contact_id,
+                "contact_id_value": contact_id,
+                "organization_id": organization.pk,
+                "at": at,
+                "actor": actor.label,
+                "api_key_id": actor.api_key_id,
+                "user_id": actor.user_id,
+                "channel": channel,
+                "mode": mode,
+                "source_id": source_id,
+                "changes": changes,
+            }
+            for contact_id, mode, source_id, changes in entries
+        ],
     )

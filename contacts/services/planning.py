@@ -21,7 +21,7 @@ from contacts.services.validation import (
     FULL_REQUIRED,
     SCALARS,
     Invalid,
-    find_unstorable_text,
+    find_unstorable_values,
     same_read_only_value,
 )
 from paths import services as path_services
@@ -62,7 +62,7 @@ def plan_item(
     problems = [
         Problem(location, ProblemCode.UNKNOWN_FIELD, f"Unknown field {location[-1]!r}.") for location in item.unknown
     ]
-    unstorable = find_unstorable_text(dict(values))
+    unstorable = find_unstorable_values(dict(values))
     if unstorable:
         return problems + [Problem(location, ProblemCode.INVALID, message) for location, message in unstorable]
     if item.contact_id is not None and stored is None:

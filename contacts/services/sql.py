@@ -1,22 +1,28 @@
-"""Set-based SQL the ORM does slowly: updating many rows with different values.
+"""Set-based SQL the ORM does slowly: writing many rows, each with its own values.
 
-Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per row and column: its SQL and
-its Python cost grow with rows times columns, and PostgreSQL evaluates the CASE for every row.
-``UPDATE … FROM (VALUES …)`` joins one row of values per updated row instead (DESIGN §8).
+Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per row and column, so its SQL
+and its Python cost grow with rows times columns. Here the rows travel as one JSON document
+(PostgreSQL: ``json_to_recordset``) or one ``VALUES`` list (SQLite), joined to the table in
+a single statement (DESIGN §8: set-based SQL where the ORM is slow).
 """
 
+import json
 from collections.abc import Sequence
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, JSONField, Model
 
-#: Rows per statement, so that one statement stays well within any parameter limit.
+#: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
 MAX_PARAMETERS = 60_000
 
 
-def update_rows(model: type[Model], rows: Sequence[Model], fields: Sequence[str]) -> None:
-    """``UPDATE`` the given columns of many rows, each to its own value, in one statement
-    (per 60,000 parameters). Works on PostgreSQL and SQLite ≥ 3.33."""
+Row = dict[str, object]
+
+
+def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) -> None:
+    """``UPDATE`` the given columns of many rows, each to its own value, in one statement.
+    Each row is a dict of field attnames (``"id"`` names the row)."""
     if not rows or not fields:
         return
     connection = connections[router.db_for_write(model)]
@@ -24,26 +30,68 @@ def update_rows(model: type[Model], rows: Sequence[Model], fields: Sequence[str]
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    postgres = connection.vendor == "postgresql"
-
-    def value(index: int, field) -> str:
-        # VALUES columns are named column1..N on both databases; PostgreSQL needs the type.
-        reference = f"v.column{index + 2}"
-        return f"CAST({reference} AS {field.db_type(connection)})" if postgres else reference
-
-    assignments = ", ".join(f"{quote(field.column)} = {value(i, field)}" for i, field in enumerate(columns))
-    width = len(columns) + 1
-    per_statement = max(1, MAX_PARAMETERS // width)
+    pk = quote(meta.pk.column)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {_recordset(connection, [meta.pk, *columns])} "
+                f"WHERE {table}.{pk} = v.{pk}",
+                [_rows_json([meta.pk, *columns], rows)],
+            )
+            return
+        assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
+        width = len(columns) + 1
+        per_statement = max(1, MAX_PARAMETERS // width)
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             params: list[object] = []
             for row in chunk:
-                params.append(row.pk)
-                params.extend(field.get_db_prep_save(getattr(row, field.attname), connection) for field in columns)
+                params.append(row[meta.pk.attname])
+                params.extend(f.get_db_prep_save(row[f.attname], connection) for f in columns)
             placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
             cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
-                f"WHERE {table}.{quote(meta.pk.column)} = v.column1",
+                f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v WHERE {table}.{pk} = v.column1",
                 params,
             )
+
+
+def insert_rows(model: type[Model], rows: Sequence[Row]) -> None:
+    """``INSERT`` many rows whose ids the caller does not need, in one statement. Fields a
+    row leaves out take their defaults."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows])
+        return
+    meta = model._meta
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {_recordset(connection, columns)}",
+            [_rows_json(columns, [{**defaults, **row} for row in rows])],
+        )
+
+
+def _recordset(connection, columns: Sequence[Field]) -> str:
+    """``json_to_recordset(%s::json) AS v(col type, …)``: the JSON rows as a typed relation."""
+    quote = connection.ops.quote_name
+    definitions = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
+    return f"json_to_recordset(%s::json) AS v({definitions})"
+
+
+def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
+    """The rows as a JSON array of objects keyed by column (JSON fields stay nested)."""
+    return json.dumps(
+        [{f.column: _json_value(f, row.get(f.attname)) for f in columns} for row in rows],
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+    )
+
+
+def _json_value(field: Field, value: object) -> object:
+    return value if isinstance(field, JSONField) or value is None else field.get_prep_value(value)

@@ -10,7 +10,7 @@ from contacts.models import Contact, ContactTag, Organization
 from contacts.services.addresses import write_addresses
 from contacts.services.planning import Plan
 from contacts.services.resolution import ensure_tags
-from contacts.services.sql import update_rows
+from contacts.services.sql import insert_rows, update_rows
 from contacts.services.validation import SCALARS
 from paths import services as path_services
 
@@ -39,19 +39,20 @@ def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: d
 def update_contacts(*, plans: Sequence[Plan], now: datetime) -> None:
     """One bulk UPDATE of the changed contacts, limited to the union of changed columns."""
     columns = {"version", "updated_at"}
+    for plan in plans:
+        columns.update(name for name in plan.changed if name in SCALARS or name == "record_type_id")
+        if plan.source_id is not None:
+            columns.add("modified_source_id")
     rows = []
     for plan in plans:
         contact = plan.stored.contact
-        for name in plan.changed:
-            if name in SCALARS or name == "record_type_id":
-                setattr(contact, name, plan.state.scalars[name] if name in SCALARS else plan.state.record_type_id)
-                columns.add(name)
+        # Every row carries every column of the statement: its new value or its stored one.
+        row = {name: getattr(contact, name) for name in columns}
+        row.update({name: plan.state.scalars[name] for name in plan.changed if name in SCALARS})
+        row.update(id=contact.pk, record_type_id=plan.state.record_type_id, version=contact.version + 1, updated_at=now)
         if plan.source_id is not None:
-            contact.modified_source_id = plan.source_id
-            columns.add("modified_source_id")
-        contact.version += 1
-        contact.updated_at = now
-        rows.append(contact)
+            row["modified_source_id"] = plan.source_id
+        rows.append(row)
     if rows:
         update_rows(Contact, rows, sorted(columns))
 
@@ -100,10 +101,13 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
         ContactTag.objects.filter(pk__in=stale_tags).delete()
     if any(wanted_tags.values()):
         tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
-        ContactTag.objects.bulk_create(
-            ContactTag(contact_id=contact_id, tag_id=tag_ids[name], position=position)
-            for contact_id, names in wanted_tags.items()
-            for position, name in enumerate(names)
+        insert_rows(
+            ContactTag,
+            [
+                {"contact_id": contact_id, "tag_id": tag_ids[name], "position": position}
+                for contact_id, names in wanted_tags.items()
+                for position, name in enumerate(names)
+            ],
         )
     if addresses:
         write_addresses(addresses)
