@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttributeValue, DisplayFormat
 from attributes.types import InvalidValue, normalize_value
-from contacts.ids import parse_id
 from contacts.models import Organization
+from contacts.services.lookup import Named, find_named, item_keys, resolve_one
 from contacts.services.sql import insert_rows, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
@@ -44,26 +44,10 @@ class StoredAttribute:
     state: AttributeState
 
 
-@dataclass(frozen=True)
-class AttributeDefinitions:
-    """The organization's attribute definitions named by a request or batch (one query)."""
-
-    by_id: dict[int, AttributeDefinition]
-    by_name: dict[str, AttributeDefinition]
-
-
-def resolve_attribute_definitions(*, organization: Organization, items: Iterable[object]) -> AttributeDefinitions:
-    ids, names = set(), set()
-    for item in items:
-        if isinstance(item, dict):
-            if (attr_id := parse_id(item.get("org_attr_id"))) is not None:
-                ids.add(attr_id)
-            if isinstance(item.get("name"), str):
-                names.add(item["name"])
-    if not ids and not names:
-        return AttributeDefinitions({}, {})
-    found = list(AttributeDefinition.objects.filter(Q(pk__in=ids) | Q(name__in=names), organization=organization))
-    return AttributeDefinitions({d.pk: d for d in found}, {d.name: d for d in found})
+def resolve_attribute_definitions(*, organization: Organization, items: Iterable[object]) -> Named:
+    """Every definition the items name by ``org_attr_id`` or ``name`` (one query)."""
+    ids, names = item_keys(items, "org_attr_id", "name")
+    return find_named(AttributeDefinition, organization, ids=ids, names=names)
 
 
 def validate_attribute_values(
@@ -105,7 +89,7 @@ def validate_attribute_values(
 
 
 def clean_attributes(
-    raw: object, *, definitions: AttributeDefinitions, at: Location = ("attributes",)
+    raw: object, *, definitions: Named, at: Location = ("attributes",)
 ) -> tuple[tuple[AttributeState, ...], list[Problem]]:
     """Turn canonical attribute items into the contact's new attribute values (the list
     replaces the stored one). The id wins over the name; unknown ones, invalid values and
@@ -115,7 +99,7 @@ def clean_attributes(
 
 
 def merge_attributes(
-    current: tuple[AttributeState, ...], raw: object, *, definitions: AttributeDefinitions, at: Location
+    current: tuple[AttributeState, ...], raw: object, *, definitions: Named, at: Location
 ) -> tuple[tuple[AttributeState, ...], list[Problem]]:
     """Set only the attributes named (an empty value list removes one) and keep the others:
     how dialects that address one field at a time (keyed) change attributes."""
@@ -126,9 +110,7 @@ def merge_attributes(
     return tuple(state for state in merged if state.values), problems
 
 
-def _clean_items(
-    raw: object, definitions: AttributeDefinitions, at: Location
-) -> tuple[list[tuple[int, tuple]], list[Problem]]:
+def _clean_items(raw: object, definitions: Named, at: Location) -> tuple[list[tuple[int, tuple]], list[Problem]]:
     if not isinstance(raw, list):
         return [], [Problem(at, ProblemCode.INVALID, "Contact attributes must be a list.")]
     items, problems, seen = [], [], set()
@@ -158,29 +140,22 @@ def _clean_items(
 
 
 def _definition_for(
-    item: dict, definitions: AttributeDefinitions, here: Location, problems: list[Problem]
+    item: dict, definitions: Named, here: Location, problems: list[Problem]
 ) -> AttributeDefinition | None:
-    if item.get("org_attr_id") is not None:
-        attr_id = parse_id(item["org_attr_id"])
-        definition = definitions.by_id.get(attr_id) if attr_id is not None else None
-        if definition is None:
-            problems.append(
-                Problem(
-                    (*here, "org_attr_id"),
-                    ProblemCode.UNKNOWN,
-                    f"Unknown attribute id {item['org_attr_id']!r}.",
-                )
-            )
-        return definition
-    name = item.get("name")
-    if name is None:
+    """The id wins over the name (DESIGN §4); an unknown one is reported."""
+    definition, found = resolve_one(
+        definitions,
+        raw_id=item.get("org_attr_id"),
+        raw_name=item.get("name"),
+        id_at=(*here, "org_attr_id"),
+        name_at=(*here, "name"),
+        label="attribute",
+    )
+    problems.extend(found)
+    if definition is None and not found:
         problems.append(
             Problem((*here, "org_attr_id"), ProblemCode.REQUIRED, "An attribute needs an orgAttrId or a name.")
         )
-        return None
-    definition = definitions.by_name.get(name) if isinstance(name, str) else None
-    if definition is None:
-        problems.append(Problem((*here, "name"), ProblemCode.UNKNOWN, f"Unknown attribute name {name!r}."))
     return definition
 
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 
-from contacts.ids import parse_id
 from contacts.models import Organization
+from contacts.services.lookup import Named, find_named, item_keys, resolve_one
 from contacts.services.sql import insert_rows, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
@@ -74,27 +73,11 @@ class StoredPath:
     state: PathState
 
 
-@dataclass(frozen=True)
-class PathDefinitions:
-    """The organization's path definitions named by a request or batch, found in one query."""
-
-    by_id: dict[int, PathDefinition]
-    by_prompt: dict[str, PathDefinition]
-
-
-def resolve_path_definitions(*, organization: Organization, items: Iterable[object]) -> PathDefinitions:
-    """Find every definition the items name by ``path_id`` or ``prompt`` (one query)."""
-    ids, prompts = set(), set()
-    for item in items:
-        if isinstance(item, dict):
-            if (path_id := parse_id(item.get("path_id"))) is not None:
-                ids.add(path_id)
-            if isinstance(item.get("prompt"), str):
-                prompts.add(item["prompt"])
-    if not ids and not prompts:
-        return PathDefinitions({}, {})
-    found = list(PathDefinition.objects.filter(Q(pk__in=ids) | Q(prompt__in=prompts), organization=organization))
-    return PathDefinitions({d.pk: d for d in found}, {d.prompt: d for d in found})
+def resolve_path_definitions(*, organization: Organization, items: Iterable[object]) -> Named:
+    """Every definition the items name by ``path_id`` or ``prompt`` (one query);
+    ``by_name`` is keyed by prompt."""
+    ids, prompts = item_keys(items, "path_id", "prompt")
+    return find_named(PathDefinition, organization, ids=ids, names=prompts, name_field="prompt")
 
 
 def normalize_phone(value: str, country_code: str) -> str:
@@ -193,7 +176,7 @@ def clean_path_value(definition: PathDefinition, value: object, country_code: st
 def clean_paths(
     raw: object,
     *,
-    definitions: PathDefinitions,
+    definitions: Named,
     current: dict[int, PathState],
     at: Location = ("paths",),
 ) -> tuple[tuple[PathState, ...], list[Problem]]:
@@ -258,23 +241,20 @@ def clean_paths(
     return tuple(paths), problems
 
 
-def _definition_for(
-    item: dict, definitions: PathDefinitions, here: Location, problems: list[Problem]
-) -> PathDefinition | None:
+def _definition_for(item: dict, definitions: Named, here: Location, problems: list[Problem]) -> PathDefinition | None:
     """The id wins over the prompt (DESIGN §4); an unknown one is reported."""
-    if item.get("path_id") is not None:
-        path_id = parse_id(item["path_id"])
-        definition = definitions.by_id.get(path_id) if path_id is not None else None
-        if definition is None:
-            problems.append(Problem((*here, "path_id"), ProblemCode.UNKNOWN, f"Unknown path id {item['path_id']!r}."))
-        return definition
-    prompt = item.get("prompt")
-    if prompt is None:
+    definition, found = resolve_one(
+        definitions,
+        raw_id=item.get("path_id"),
+        raw_name=item.get("prompt"),
+        id_at=(*here, "path_id"),
+        name_at=(*here, "prompt"),
+        label="path",
+        name_label="prompt",
+    )
+    problems.extend(found)
+    if definition is None and not found:
         problems.append(Problem((*here, "path_id"), ProblemCode.REQUIRED, "A path needs a pathId or a prompt."))
-        return None
-    definition = definitions.by_prompt.get(prompt) if isinstance(prompt, str) else None
-    if definition is None:
-        problems.append(Problem((*here, "prompt"), ProblemCode.UNKNOWN, f"Unknown path prompt {prompt!r}."))
     return definition
 
 

@@ -14,6 +14,7 @@ from django.forms.formsets import BaseFormSet
 from attributes.models import ContactAttributeValue
 from contacts.models import Address, Channel, Contact
 from contacts.services import Actor, ChangeSet, ItemResult, Problem, UpdateMode, UpdateRejected, apply_update
+from contacts.services.addresses import COORDINATES, TEXT_KEYS
 from contacts.services.validation import SCALARS
 from paths.models import ContactPath
 
@@ -26,20 +27,7 @@ FORM_FIELDS = {
 }
 #: Which inline holds each nested list, and the form fields it contributes.
 INLINES: dict[str, tuple[type, tuple[str, ...]]] = {
-    "addresses": (
-        Address,
-        (
-            "location_name",
-            "street_address",
-            "suite",
-            "city",
-            "state",
-            "postal_code",
-            "country",
-            "latitude",
-            "longitude",
-        ),
-    ),
+    "addresses": (Address, (*TEXT_KEYS, *COORDINATES)),
     "paths": (ContactPath, ("value", "country_code", "skip_validation", "quiet_time_frames")),
     "attributes": (ContactAttributeValue, ("values",)),
 }

@@ -128,3 +128,18 @@ def missing_organization_error() -> NativeError:
 
 def missing_contact_error() -> NativeError:
     return NativeError(status_code=status.HTTP_404_NOT_FOUND, code="MISSING_CONTACT_ID", message="Missing Contact Id")
+
+
+def refusal_status_and_headers(exc: exceptions.APIException, request) -> tuple[int, dict[str, str]]:
+    """Status and headers of a DRF refusal in any dialect's envelope: missing or wrong
+    credentials are a 401 with the view's first ``WWW-Authenticate`` challenge; throttling
+    keeps ``Retry-After``."""
+    status_code, headers = exc.status_code, {}
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        status_code = status.HTTP_401_UNAUTHORIZED
+        authenticators = getattr(request, "authenticators", None)
+        if authenticators:
+            headers["WWW-Authenticate"] = authenticators[0].authenticate_header(request)
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    return status_code, headers

@@ -150,7 +150,7 @@ def _normalize(token: Select, key: str, refs: "References") -> tuple[str | None,
             raise OperationFailed(f"Unknown attribute name {token.value!r}.")
         return "org_attr_id", definition.pk
     if key == "paths" and token.key == "prompt":
-        definition = refs.paths.by_prompt.get(token.value)
+        definition = refs.paths.by_name.get(token.value)
         if definition is None:
             raise OperationFailed(f"Unknown path prompt {token.value!r}.")
         return "path_id", definition.pk

@@ -13,8 +13,9 @@ from attributes import services as attribute_services
 from contacts.models import Contact
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.services.addresses import clean_addresses, merge_first_address
+from contacts.services.lookup import resolve_one
 from contacts.services.ops import apply_operations, state_document
-from contacts.services.resolution import References, resolve_many, resolve_one
+from contacts.services.resolution import References, resolve_many
 from contacts.services.state import EMPTY_STATE, ContactState, StoredContact, diff_states
 from contacts.services.types import ChangeSet, Problem, ProblemCode, UpdateMode
 from contacts.services.validation import (

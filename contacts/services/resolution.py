@@ -7,23 +7,14 @@ the id wins; every unknown id or name is reported at its location.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Model, Q
-
 from attributes import services as attribute_services
 from contacts.ids import parse_id
 from contacts.models import Group, Organization, RecordType, Source, Tag, Topic
+from contacts.services.lookup import Named, find_named
 from contacts.services.ops import referenced_values, state_document
 from contacts.services.state import StoredContact
 from contacts.services.types import ChangeSet, Location, Problem, ProblemCode
 from paths import services as path_services
-
-
-@dataclass(frozen=True)
-class Named:
-    """Rows of one kind found by id and by name."""
-
-    by_id: dict[int, Model]
-    by_name: dict[str, Model]
 
 
 @dataclass(frozen=True)
@@ -33,26 +24,12 @@ class References:
     groups: Named
     topics: Named
     sources: Named
-    paths: "path_services.PathDefinitions"
-    attributes: "attribute_services.AttributeDefinitions"
+    paths: Named
+    attributes: Named
 
 
 def _as_list(value: object) -> list:
     return value if isinstance(value, list) else []
-
-
-def _find(model: type[Model], organization: Organization, ids: set[int], names: set[str], **extra: object) -> list:
-    condition = Q(pk__in=ids) | Q(name__in=names)
-    for key, value in extra.items():
-        condition |= Q(**{key: value})
-    if not ids and not names and not extra:
-        return []
-    return list(model.objects.filter(condition, organization=organization))
-
-
-def _named(rows: Iterable[Model]) -> Named:
-    rows = list(rows)
-    return Named({row.pk: row for row in rows}, {row.name: row for row in rows})
 
 
 def _ids(values: Iterable[object]) -> set[int]:
@@ -70,27 +47,31 @@ def resolve_references(
     OPS items also refer to what their stored contact holds (``stored``)."""
     stored = stored or {}
     values = [_with_operation_references(item, stored.get(item.contact_id)) for item in items]
-    record_types = _find(
+    # The default record type is only needed when an item creates a contact.
+    creates = {"is_default": True} if any(item.contact_id is None for item in items) else {}
+    record_types = find_named(
         RecordType,
         organization,
-        _ids(v.get("record_type_id") for v in values),
-        _names(v.get("record_type_name") for v in values),
-        is_default=True,
+        ids=_ids(v.get("record_type_id") for v in values),
+        names=_names(v.get("record_type_name") for v in values),
+        **creates,
     )
-    groups = _find(
+    groups = find_named(
         Group,
         organization,
-        _ids(g for v in values for g in _as_list(v.get("groups"))),
-        _names(g for v in values for g in _as_list(v.get("group_names"))),
+        ids=_ids(g for v in values for g in _as_list(v.get("groups"))),
+        names=_names(g for v in values for g in _as_list(v.get("group_names"))),
     )
-    topics = _find(Topic, organization, _ids(t for v in values for t in _as_list(v.get("topics"))), set())
-    sources = _find(Source, organization, _ids(v.get("source_id") for v in values), set())
+    topics = find_named(
+        Topic, organization, ids=_ids(t for v in values for t in _as_list(v.get("topics"))), names=set()
+    )
+    sources = find_named(Source, organization, ids=_ids(v.get("source_id") for v in values), names=set())
     return References(
-        record_types=_named(record_types),
-        default_record_type=next((row for row in record_types if row.is_default), None),
-        groups=_named(groups),
-        topics=_named(topics),
-        sources=_named(sources),
+        record_types=record_types,
+        default_record_type=next((row for row in record_types.by_id.values() if row.is_default), None),
+        groups=groups,
+        topics=topics,
+        sources=sources,
         paths=path_services.resolve_path_definitions(
             organization=organization, items=(p for v in values for p in _as_list(v.get("paths")))
         ),
@@ -110,23 +91,6 @@ def _with_operation_references(item: ChangeSet, stored: StoredContact | None) ->
     for key, found in referenced_values(item.operations).items():
         merged[key] = [*_as_list(merged.get(key)), *found]
     return merged
-
-
-def resolve_one(
-    named: Named, *, raw_id: object, raw_name: object, id_at: Location, name_at: Location, label: str
-) -> tuple[Model | None, list[Problem]]:
-    """One reference given by id and/or name; the id wins."""
-    if raw_id is not None and raw_id != "":
-        found = named.by_id.get(parse_id(raw_id))
-        if found is None:
-            return None, [Problem(id_at, ProblemCode.UNKNOWN, f"Unknown {label} id {raw_id!r}.")]
-        return found, []
-    if raw_name is not None and raw_name != "":
-        found = named.by_name.get(raw_name) if isinstance(raw_name, str) else None
-        if found is None:
-            return None, [Problem(name_at, ProblemCode.UNKNOWN, f"Unknown {label} name {raw_name!r}.")]
-        return found, []
-    return None, []
 
 
 def resolve_many(named: Named, raw: object, *, by: str, at: Location, label: str) -> tuple[set[int], list[Problem]]:

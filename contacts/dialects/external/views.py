@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.errors import refusal_status_and_headers
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
 from contacts.dialects.external import wire
@@ -24,12 +25,7 @@ def external_exception_handler(exc: Exception, context: dict) -> Response:
         )
     if not isinstance(exc, exceptions.APIException):
         raise exc
-    status, headers = exc.status_code, {}
-    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
-        status = 401
-        headers["WWW-Authenticate"] = HeaderKeyAuthentication().authenticate_header(context["request"])
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    status, headers = refusal_status_and_headers(exc, context["request"])
     code = wire.ERROR_CODES.get(status, "ERROR")
     return Response(wire.error_body(code, str(exc.detail)), status=status, headers=headers)
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.errors import refusal_status_and_headers
 from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
@@ -31,15 +32,7 @@ def keyed_exception_handler(exc: Exception, context: dict) -> Response:
         return Response(wire.reply("", wire.MALFORMED, f"Malformed request: {exc.detail}"), status=400)
     if not isinstance(exc, exceptions.APIException):
         raise exc
-    status = exc.status_code
-    headers = {}
-    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
-        status = 401
-        authenticator = context["request"].authenticators[0] if context["request"].authenticators else None
-        if authenticator is not None:
-            headers["WWW-Authenticate"] = authenticator.authenticate_header(context["request"])
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    status, headers = refusal_status_and_headers(exc, context["request"])
     reply_code = status if status == 429 else wire.REQUEST_REFUSED
     return Response(wire.reply("", reply_code, str(exc.detail)), status=status, headers=headers)
 

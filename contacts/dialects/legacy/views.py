@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.errors import refusal_status_and_headers
 from contacts.api.parsers import StrictJSONParser
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
@@ -29,12 +30,7 @@ def legacy_exception_handler(exc: Exception, context: dict) -> Response:
         return Response(error_body(exc.code, exc.message, exc.prop), status=exc.status)
     if not isinstance(exc, exceptions.APIException):
         raise exc
-    status, headers = exc.status_code, {}
-    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
-        status = 401
-        headers["WWW-Authenticate"] = BasicKeyAuthentication().authenticate_header(context["request"])
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    status, headers = refusal_status_and_headers(exc, context["request"])
     return Response(error_body(ERROR_CODES.get(status, "ERROR"), str(exc.detail)), status=status, headers=headers)
 
 
