@@ -6,6 +6,7 @@ Canonical attribute items are dicts with ``org_attr_id`` and/or ``name`` and ``v
 (a list; an empty list removes the attribute's value).
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttrib
 from attributes.types import InvalidValue, normalize_value
 from contacts.models import Organization
 from contacts.services.lookup import Named, find_named, item_keys, resolve_one
-from contacts.services.sql import insert_rows, update_rows
+from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
 ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
@@ -162,12 +163,12 @@ def _definition_for(
 def load_attributes(contact_ids: Iterable[int]) -> dict[int, list[StoredAttribute]]:
     """Stored attribute values of many contacts (one query)."""
     stored: dict[int, list[StoredAttribute]] = defaultdict(list)
-    rows = ContactAttributeValue.objects.filter(contact_id__in=list(contact_ids)).order_by(
-        "contact_id", "position", "id"
-    )
-    for row_id, contact_id, definition_id, position, values in rows.values_list(
-        "id", "contact_id", "definition_id", "position", "values"
+    for row_id, contact_id, definition_id, position, values in fetch_by_ids(
+        'SELECT id, contact_id, definition_id, position, "values" '
+        f"FROM {table(ContactAttributeValue)} WHERE contact_id IN ({{ids}}) ORDER BY contact_id, position, id",
+        list(contact_ids),
     ):
+        values = json.loads(values) if isinstance(values, str) else values
         stored[contact_id].append(StoredAttribute(row_id, position, AttributeState(definition_id, tuple(values))))
     return stored
 

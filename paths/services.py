@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 
 from contacts.models import Organization
 from contacts.services.lookup import Named, find_named, item_keys, resolve_one
-from contacts.services.sql import insert_rows, update_rows
+from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
@@ -259,20 +259,22 @@ def _definition_for(item: dict, definitions: Named, here: Location, problems: li
 
 
 def load_paths(contact_ids: Iterable[int]) -> dict[int, list[StoredPath]]:
-    """Stored paths of many contacts with their frames (two queries)."""
-    ids = list(contact_ids)
+    """Stored paths of many contacts with their frames (two queries, both by index)."""
+    rows = fetch_by_ids(
+        "SELECT id, contact_id, definition_id, position, value, country_code, skip_validation "
+        f"FROM {table(ContactPath)} WHERE contact_id IN ({{ids}}) ORDER BY contact_id, position, id",
+        list(contact_ids),
+    )
     frames: dict[int, list[FrameState]] = defaultdict(list)
-    frame_rows = QuietTimeFrame.objects.filter(path__contact_id__in=ids).order_by("path_id", "position", "id")
-    for path_id, name, days, *times in frame_rows.values_list(
-        "path_id", "name", "days", "from_hour", "from_min", "to_hour", "to_min"
+    for path_id, name, days, *times in fetch_by_ids(
+        "SELECT path_id, name, days, from_hour, from_min, to_hour, to_min "
+        f"FROM {table(QuietTimeFrame)} WHERE path_id IN ({{ids}}) ORDER BY path_id, position, id",
+        [row[0] for row in rows],
     ):
         frames[path_id].append(FrameState(name, tuple(days_from_mask(days)), *times))
     stored: dict[int, list[StoredPath]] = defaultdict(list)
-    path_rows = ContactPath.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-    for row_id, contact_id, definition_id, position, value, country_code, skip in path_rows.values_list(
-        "id", "contact_id", "definition_id", "position", "value", "country_code", "skip_validation"
-    ):
-        state = PathState(definition_id, value, country_code, skip, tuple(frames[row_id]))
+    for row_id, contact_id, definition_id, position, value, country_code, skip in rows:
+        state = PathState(definition_id, value, country_code, bool(skip), tuple(frames[row_id]))
         stored[contact_id].append(StoredPath(row_id, position, state))
     return stored
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from contacts.models import Address
-from contacts.services.sql import insert_rows, update_rows
+from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
 from contacts.services.types import Location, Problem, ProblemCode
 
 TEXT_KEYS = ("location_name", "street_address", "suite", "city", "state", "postal_code", "country")
@@ -102,9 +102,9 @@ def _clean_one(item: dict, at: Location) -> tuple[list[AddressState], list[Probl
 def load_addresses(contact_ids: Iterable[int]) -> dict[int, list[StoredAddress]]:
     """Stored addresses of many contacts, in order (one query)."""
     stored: dict[int, list[StoredAddress]] = defaultdict(list)
-    keys = (*TEXT_KEYS, *COORDINATES)
-    rows = Address.objects.filter(contact_id__in=list(contact_ids)).order_by("contact_id", "position", "id")
-    for row_id, contact_id, *fields in rows.values_list("id", "contact_id", *keys):
+    columns = ", ".join(("id", "contact_id", *TEXT_KEYS, *COORDINATES))
+    sql = f"SELECT {columns} FROM {table(Address)} WHERE contact_id IN ({{ids}}) ORDER BY contact_id, position, id"
+    for row_id, contact_id, *fields in fetch_by_ids(sql, list(contact_ids)):
         stored[contact_id].append(StoredAddress(row_id, AddressState(*fields)))
     return stored
 

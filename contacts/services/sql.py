@@ -34,10 +34,12 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
+            # The id list lets the planner fetch just these rows by primary key; joining on
+            # the JSON alone, it may hash the whole table.
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM {_recordset(connection, [meta.pk, *columns])} "
-                f"WHERE {table}.{pk} = v.{pk}",
-                [_rows_json([meta.pk, *columns], rows)],
+                f"WHERE {table}.{pk} = v.{pk} AND {table}.{pk} = ANY(%s)",
+                [_rows_json([meta.pk, *columns], rows), [row[meta.pk.attname] for row in rows]],
             )
             return
         assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
@@ -95,3 +97,18 @@ def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
 
 def _json_value(field: Field, value: object) -> object:
     return value if isinstance(field, JSONField) or value is None else field.get_prep_value(value)
+
+
+def fetch_by_ids(sql: str, ids: Sequence[int]) -> list[tuple]:
+    """Rows of a plain ``SELECT`` whose ``{ids}`` is the given ids. The engine's loads run on
+    every update, and compiling them through the ORM costs as much as running them."""
+    if not ids:
+        return []
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), list(ids))
+        return cursor.fetchall()
+
+
+def table(model: type[Model]) -> str:
+    return connections["default"].ops.quote_name(model._meta.db_table)

@@ -7,10 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from attributes import services as attribute_services
-from contacts.models import Contact, ContactTag, Organization
+from contacts.models import Contact, ContactTag, Organization, Tag
 from contacts.services.addresses import AddressState, StoredAddress, load_addresses
+from contacts.services.sql import fetch_by_ids, table
 from contacts.services.validation import SCALARS
 from paths import services as path_services
+
+GroupLink = Contact.groups.through
+TopicLink = Contact.topics.through
 
 
 @dataclass(frozen=True)
@@ -52,22 +56,28 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
     if not ids:
         return {}
     # Lock the contact rows only; the creating source is joined for the read-only ``source`` check.
+    # Found by primary key alone (the organization is checked here): the planner then always
+    # takes the primary key index.
     locked = Contact.objects.select_for_update(of=("self",)).select_related("created_source")
-    contacts = list(locked.filter(organization=organization, pk__in=ids).order_by("pk"))
+    contacts = [c for c in locked.filter(pk__in=ids).order_by("pk") if c.organization_id == organization.pk]
     found = [contact.pk for contact in contacts]
     group_rows: dict[int, dict[int, int]] = defaultdict(dict)
-    for row_id, contact_id, group_id in Contact.groups.through.objects.filter(contact_id__in=found).values_list(
-        "id", "contact_id", "group_id"
+    for row_id, contact_id, group_id in fetch_by_ids(
+        f"SELECT id, contact_id, group_id FROM {table(GroupLink)} WHERE contact_id IN ({{ids}})", found
     ):
         group_rows[contact_id][group_id] = row_id
     topic_rows: dict[int, dict[int, int]] = defaultdict(dict)
-    for row_id, contact_id, topic_id in Contact.topics.through.objects.filter(contact_id__in=found).values_list(
-        "id", "contact_id", "topic_id"
+    for row_id, contact_id, topic_id in fetch_by_ids(
+        f"SELECT id, contact_id, topic_id FROM {table(TopicLink)} WHERE contact_id IN ({{ids}})", found
     ):
         topic_rows[contact_id][topic_id] = row_id
     tag_rows: dict[int, dict[str, int]] = defaultdict(dict)
-    tag_links = ContactTag.objects.filter(contact_id__in=found).order_by("contact_id", "position", "id")
-    for row_id, contact_id, name in tag_links.values_list("id", "contact_id", "tag__name"):
+    for row_id, contact_id, name in fetch_by_ids(
+        f"SELECT link.id, link.contact_id, tag.name FROM {table(ContactTag)} link "
+        f"JOIN {table(Tag)} tag ON tag.id = link.tag_id WHERE link.contact_id IN ({{ids}}) "
+        "ORDER BY link.contact_id, link.position, link.id",
+        found,
+    ):
         tag_rows[contact_id][name] = row_id
     addresses = load_addresses(found)
     paths = path_services.load_paths(found)
