@@ -33,13 +33,25 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) 
     pk = quote(meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
-            # The id list lets the planner fetch just these rows by primary key; joining on
-            # the JSON alone, it may hash the whole table.
+            # The rows are found by primary key (index scan on the id list), and each reads its
+            # values from one JSON object keyed by id: no join for the planner to misjudge.
+            row_values = f"(d.data -> CAST({table}.{pk} AS text))"
+
+            def value(field: Field) -> str:
+                if isinstance(field, JSONField):
+                    return f"{row_values} -> '{field.column}'"
+                return f"CAST({row_values} ->> '{field.column}' AS {field.db_type(connection)})"
+
+            assignments = ", ".join(f"{quote(f.column)} = {value(f)}" for f in columns)
+            ids = [row[meta.pk.attname] for row in rows]
+            document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
             cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {_recordset(connection, [meta.pk, *columns])} "
-                f"WHERE {table}.{pk} = v.{pk} AND {table}.{pk} = ANY(%s)",
-                [_rows_json([meta.pk, *columns], rows), [row[meta.pk.attname] for row in rows]],
+                f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
+                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[]))",
+                [
+                    json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False),
+                    ids,
+                ],
             )
             return
         assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
@@ -86,13 +98,13 @@ def _recordset(connection, columns: Sequence[Field]) -> str:
     return f"json_to_recordset(%s::json) AS v({definitions})"
 
 
+def _json_rows(columns: Sequence[Field], rows: Sequence[Row]) -> list[dict[str, object]]:
+    """The rows as JSON-ready objects keyed by column (JSON fields stay nested)."""
+    return [{f.column: _json_value(f, row.get(f.attname)) for f in columns} for row in rows]
+
+
 def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
-    """The rows as a JSON array of objects keyed by column (JSON fields stay nested)."""
-    return json.dumps(
-        [{f.column: _json_value(f, row.get(f.attname)) for f in columns} for row in rows],
-        cls=DjangoJSONEncoder,
-        ensure_ascii=False,
-    )
+    return json.dumps(_json_rows(columns, rows), cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def _json_value(field: Field, value: object) -> object:
