@@ -64,3 +64,15 @@ def contact_ids_by_key(organization: Organization, column: str, values: Iterable
     for key, contact_id in contacts.values_list("key", "pk").order_by("pk"):
         found.setdefault(key, []).append(contact_id)
     return found
+
+
+HISTORY_LIMIT = 500
+
+
+def contact_history_entries(organization: Organization, contact_id: int) -> list[dict]:
+    """The latest history entries of a contact as plain values, newest first, for the
+    dialects that answer ``/history`` without pagination."""
+    rows = contact_history(organization, contact_id).values(
+        "id", "at", "channel", "mode", "actor", "source_id", "changes"
+    )
+    return list(rows[:HISTORY_LIMIT])

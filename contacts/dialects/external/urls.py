@@ -5,4 +5,9 @@ from contacts.dialects.external import views
 
 urlpatterns = [
     route(r"external/v1/contacts/(?P<uid>[^/]+)", views.ExternalContactView.as_view(), "external-contact"),
+    route(
+        r"external/v1/contacts/(?P<uid>[^/]+)/history",
+        views.ExternalContactHistoryView.as_view(),
+        "external-contact-history",
+    ),
 ]

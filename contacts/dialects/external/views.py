@@ -11,7 +11,7 @@ from contacts.api.errors import refusal_status_and_headers
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
 from contacts.dialects.external import wire
-from contacts.selectors import contacts_for_read
+from contacts.selectors import contact_history_entries, contacts_for_read
 from contacts.services import Channel, ProblemCode, UpdateMode, UpdateRejected, apply_update
 
 
@@ -62,3 +62,16 @@ class ExternalContactView(ApiKeyOrganizationMixin, APIView):
             channel=Channel.EXTERNAL,
         )
         return Response({"success": True, "data": wire.render_contact(self._contact(uid))})
+
+
+class ExternalContactHistoryView(ExternalContactView):
+    """The contact's change history, newest first, whichever dialect made each change."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, uid: str) -> Response:
+        contact = self._contact(uid)
+        return Response(
+            {"success": True, "data": wire.render_history(contact_history_entries(self.organization, contact.pk))}
+        )
+
+    http_method_names = ["get", "head", "options"]

@@ -93,3 +93,7 @@ def details(problems: tuple[Problem, ...]) -> dict[str, list[str]]:
 
 def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"success": False, "error": {"code": code, "message": message, "details": extra or {}}}
+
+
+def render_history(entries: list[dict]) -> list[dict[str, Any]]:
+    return [{**entry, "at": timestamp(entry["at"])} for entry in entries]

@@ -20,7 +20,8 @@ from contacts.auth.principal import request_actor
 from contacts.auth.wsse import WsseAuthentication
 from contacts.dialects.keyed import wire
 from contacts.dialects.keyed.fields import Field, choice_value, field_registry
-from contacts.selectors import contact_ids_by_key
+from contacts.ids import parse_id
+from contacts.selectors import contact_history_entries, contact_ids_by_key
 from contacts.services import BATCH_LIMIT, ChangeSet, Channel, UpdateMode, apply_updates
 
 
@@ -158,3 +159,18 @@ class FieldChoiceView(KeyedView):
         if found is None or not found.is_choice:
             raise wire.KeyedError(wire.UNKNOWN_FIELD, f"Unknown choice field id: {field_id}")
         return Response(wire.reply([{"id": str(i), "choice": c} for i, c in enumerate(found.choices, start=1)]))
+
+
+TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # the stored instants are UTC
+
+
+class KeyedContactHistoryView(KeyedView):
+    """A contact's change history by its id, newest first."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, contact_id: str) -> Response:
+        matches = contact_ids_by_key(self.organization, "id", [contact_id])
+        if not matches:
+            raise wire.KeyedError(wire.NOT_FOUND, wire.not_found_text("id", contact_id))
+        entries = contact_history_entries(self.organization, matches[str(parse_id(contact_id))][0])
+        return Response(wire.reply([{**entry, "at": entry["at"].strftime(TIMESTAMP)} for entry in entries]))

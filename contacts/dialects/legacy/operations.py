@@ -7,8 +7,15 @@ from rest_framework import exceptions
 
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.throttling import seconds_to_wait
-from contacts.dialects.legacy.wire import LegacyError, first_problem, parse_contact_id, parse_properties, render_contact
-from contacts.selectors import contacts_for_read
+from contacts.dialects.legacy.wire import (
+    LegacyError,
+    first_problem,
+    parse_contact_id,
+    parse_properties,
+    render_contact,
+    unix_time,
+)
+from contacts.selectors import contact_history_entries, contacts_for_read
 from contacts.services import Actor, Channel, UpdateMode, UpdateRejected, apply_update
 
 AUTHENTICATORS = (BasicKeyAuthentication(), HeaderKeyAuthentication(), BearerKeyAuthentication())
@@ -53,3 +60,11 @@ def update_contact(*, organization: Any, raw_id: object, properties: object, act
     except UpdateRejected as rejected:
         raise first_problem(rejected.problems, translation) from rejected
     return result.contact_id
+
+
+def get_history(organization: Any, raw_id: object) -> list[dict[str, Any]]:
+    """The contact's history, newest first; ``at`` in unix time like the other dates."""
+    contact_id = parse_contact_id(raw_id)
+    if not contacts_for_read(organization).filter(pk=contact_id).exists():
+        raise LegacyError(404, "NOT_FOUND", "Contact not found.")
+    return [{**entry, "at": unix_time(entry["at"])} for entry in contact_history_entries(organization, contact_id)]

@@ -13,7 +13,7 @@ from contacts.api.errors import refusal_status_and_headers
 from contacts.api.parsers import StrictJSONParser
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
-from contacts.dialects.legacy.operations import get_contact, update_contact
+from contacts.dialects.legacy.operations import get_contact, get_history, update_contact
 from contacts.dialects.legacy.wire import LegacyError
 from contacts.services import Channel
 
@@ -61,3 +61,13 @@ class LegacyContactView(ApiKeyOrganizationMixin, APIView):
                 channel=Channel.LEGACY,
             )
         )
+
+
+class LegacyContactHistoryView(LegacyContactView):
+    """The contact's change history, newest first."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, contact_id: str) -> Response:
+        return Response(get_history(self.organization, contact_id))
+
+    http_method_names = ["get", "head", "options"]
