@@ -6,6 +6,7 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
+        from contacts.api import schema  # noqa: F401 - registers the OpenAPI security schemes
         from contacts.db import connect_signals
 
         connect_signals()

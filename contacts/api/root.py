@@ -1,5 +1,6 @@
 """The API root: what a caller can reach, with links per organization."""
 
+from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -21,6 +22,7 @@ ORGANIZATION_ENDPOINTS = (
 class ApiRootView(APIView):
     """Lists the native endpoints for each organization you can reach, plus the schema and docs."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         organizations = [
             {
