@@ -62,6 +62,14 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
             return contacts_for_read(None).none()
         return contacts_for_read(self.organization)
 
+    def get_object(self):
+        """The contact of the URL (also what OPTIONS and the browsable API's forms ask for)."""
+        contact_id = parse_id(self.kwargs.get("contact_id"))
+        contact = self.get_queryset().filter(pk=contact_id).first() if contact_id else None
+        if contact is None:
+            raise NotFound("Contact not found.")
+        return contact
+
     def object_body(self, request: Request) -> dict[str, Any]:
         if not isinstance(request.data, dict):
             raise ParseError("The body must be a JSON object.")
@@ -150,9 +158,7 @@ class ContactDetailView(NativeContactView):
         return int(version)
 
     def get(self, request: Request, organization_id: str, contact_id: str) -> Response:
-        contact = self.get_queryset().filter(pk=self.contact_id()).first()
-        if contact is None:
-            raise NotFound("Contact not found.")
+        contact = self.get_object()
         return Response(self.get_serializer(contact).data, headers={"ETag": etag_for(contact)})
 
     @extend_schema(request=ContactInputSerializer)
