@@ -1,41 +1,44 @@
-"""Refuse request bodies over the limit before anything parses them (DESIGN §9: body limit),
-answering 413 in the envelope of the dialect the path belongs to."""
+"""Refusals made before any view runs, answered in the envelope of the dialect the path
+belongs to: bodies over the size limit (DESIGN §9: 413 before parsing) and URLs carrying
+NUL characters (no database can look them up; 400)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from contacts.api.errors import envelope
+from contacts.api.errors import CODES_BY_STATUS, envelope
 
-LIMIT_TEXT = "The request body is larger than {limit} bytes."
-
-
-def _native(message: str) -> HttpResponse:
-    return JsonResponse(envelope(status_code=413, code="PAYLOAD_TOO_LARGE", message=message), status=413)
+Render = Callable[[int, str], HttpResponse]
 
 
-def _keyed(message: str) -> HttpResponse:
-    return JsonResponse({"replyCode": 413, "replyText": message, "data": ""}, status=413)
+def _native(status: int, message: str) -> HttpResponse:
+    return JsonResponse(envelope(status_code=status, code=CODES_BY_STATUS[status], message=message), status=status)
 
 
-def _external(message: str) -> HttpResponse:
-    body = {"success": False, "error": {"code": "PAYLOAD_TOO_LARGE", "message": message, "details": {}}}
-    return JsonResponse(body, status=413)
+def _keyed(status: int, message: str) -> HttpResponse:
+    return JsonResponse({"replyCode": status, "replyText": message, "data": ""}, status=status)
 
 
-def _legacy(message: str) -> HttpResponse:
-    return JsonResponse({"error": {"code": "PAYLOAD_TOO_LARGE", "message": message, "property": None}}, status=413)
+def _external(status: int, message: str) -> HttpResponse:
+    code = {400: "VALIDATION_ERROR", 413: "PAYLOAD_TOO_LARGE"}[status]
+    return JsonResponse({"success": False, "error": {"code": code, "message": message, "details": {}}}, status=status)
 
 
-ENVELOPES: tuple[tuple[str, Callable[[str], HttpResponse]], ...] = (
-    ("/api/v2/", _keyed),
-    ("/external/", _external),
-    ("/api/2.0/", _legacy),
-)
+def _legacy(status: int, message: str) -> HttpResponse:
+    code = {400: "INVALID_REQUEST", 413: "PAYLOAD_TOO_LARGE"}[status]
+    return JsonResponse({"error": {"code": code, "message": message, "property": None}}, status=status)
 
 
-class BodySizeLimitMiddleware:
+ENVELOPES: tuple[tuple[str, Render], ...] = (("/api/v2/", _keyed), ("/external/", _external), ("/api/2.0/", _legacy))
+
+
+def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    render = next((render for prefix, render in ENVELOPES if request.path.startswith(prefix)), _native)
+    return render(status, message)
+
+
+class RequestLimitsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -46,6 +49,7 @@ class BodySizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
-            render = next((render for prefix, render in ENVELOPES if request.path.startswith(prefix)), _native)
-            return render(LIMIT_TEXT.format(limit=limit))
+            return refuse(request, 413, f"The request body is larger than {limit} bytes.")
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return refuse(request, 400, "URLs must not contain NUL characters.")
         return self.get_response(request)

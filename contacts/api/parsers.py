@@ -2,10 +2,16 @@
 
 import codecs
 import json
+import re
 
 from django.conf import settings
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
+
+from contacts.services.validation import find_unstorable_text
+
+#: Escapes that may decode to text no database stores: NUL and UTF-16 surrogates.
+SUSPICIOUS_ESCAPE = re.compile(r"\\u(?:0000|d[89a-f])", re.IGNORECASE)
 
 
 def _no_constant(name: str) -> None:
@@ -13,17 +19,37 @@ def _no_constant(name: str) -> None:
 
 
 class StrictJSONParser(parsers.JSONParser):
-    """JSON without the NaN/Infinity extensions, and with excessive nesting answered as a
-    parse error. (Numbers that overflow to infinity are refused by the engine, which can
-    name the field.)"""
+    """JSON without the NaN/Infinity extensions, with excessive nesting answered as a parse
+    error, and without text no database stores (NUL, lone surrogates): those are refused
+    with the location of each, before any view or lookup sees them. (Numbers that overflow
+    to infinity are refused by the engine, which can name the field.)"""
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            decoded = codecs.getreader(encoding)(stream)
-            return json.load(decoded, parse_constant=_no_constant)
+            text = codecs.getreader(encoding)(stream).read()
+            data = json.loads(text, parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
             raise ParseError(f"JSON parse error - {error}") from error
+        if SUSPICIOUS_ESCAPE.search(text):
+            problems = [(at, message) for at, message in find_unstorable_text(data) if "finite" not in message]
+            if problems:
+                raise ValidationError(_nested(problems))
+        return data
+
+
+def _nested(problems: list[tuple[tuple, str]]) -> dict | list:
+    """``[(("paths", 0, "value"), msg)]`` → ``{"paths": {"0": {"value": [msg]}}}``, the shape
+    DRF errors take, so that each dialect can point at the field."""
+    tree: dict = {}
+    for location, message in problems:
+        if not location:
+            return [message]
+        node = tree
+        for token in location[:-1]:
+            node = node.setdefault(str(token), {})
+        node.setdefault(str(location[-1]), []).append(message)
+    return tree
 
 
 class JSONPatchParser(StrictJSONParser):
