@@ -6,6 +6,7 @@ and its Python cost grow with rows times columns. Here the rows travel as one JS
 a single statement (DESIGN §8: set-based SQL where the ORM is slow).
 """
 
+import datetime
 import json
 from collections.abc import Sequence
 
@@ -49,7 +50,7 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) 
                 f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
                 f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[]))",
                 [
-                    json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False),
+                    json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False),
                     ids,
                 ],
             )
@@ -98,17 +99,22 @@ def _recordset(connection, columns: Sequence[Field]) -> str:
     return f"json_to_recordset(%s::json) AS v({definitions})"
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but instants keep their microseconds (it rounds to milliseconds)."""
+
+    def default(self, o: object) -> object:
+        if isinstance(o, datetime.datetime | datetime.date | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _json_rows(columns: Sequence[Field], rows: Sequence[Row]) -> list[dict[str, object]]:
     """The rows as JSON-ready objects keyed by column (JSON fields stay nested)."""
-    return [{f.column: _json_value(f, row.get(f.attname)) for f in columns} for row in rows]
+    return [{f.column: row.get(f.attname) for f in columns} for row in rows]
 
 
 def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
-    return json.dumps(_json_rows(columns, rows), cls=DjangoJSONEncoder, ensure_ascii=False)
-
-
-def _json_value(field: Field, value: object) -> object:
-    return value if isinstance(field, JSONField) or value is None else field.get_prep_value(value)
+    return json.dumps(_json_rows(columns, rows), cls=ExactJSONEncoder, ensure_ascii=False)
 
 
 def fetch_by_ids(sql: str, ids: Sequence[int]) -> list[tuple]:
