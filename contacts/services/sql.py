@@ -118,13 +118,13 @@ def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
 
 
 def fetch_by_ids(sql: str, ids: Sequence[int]) -> list[tuple]:
-    """Rows of a plain ``SELECT`` whose ``{ids}`` is the given ids. The engine's loads run on
-    every update, and compiling them through the ORM costs as much as running them."""
+    """Rows of a plain ``SELECT`` whose ``{ids}`` (once or more) is the given ids. The engine's
+    loads run on every update, and compiling them through the ORM costs as much as running them."""
     if not ids:
         return []
     connection = connections["default"]
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), list(ids))
+        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), list(ids) * sql.count("{ids}"))
         return cursor.fetchall()
 
 

@@ -61,24 +61,25 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
     locked = Contact.objects.select_for_update(of=("self",)).select_related("created_source")
     contacts = [c for c in locked.filter(pk__in=ids).order_by("pk") if c.organization_id == organization.pk]
     found = [contact.pk for contact in contacts]
+    # Group, topic and tag links in one round trip (tags in their order).
     group_rows: dict[int, dict[int, int]] = defaultdict(dict)
-    for row_id, contact_id, group_id in fetch_by_ids(
-        f"SELECT id, contact_id, group_id FROM {table(GroupLink)} WHERE contact_id IN ({{ids}})", found
-    ):
-        group_rows[contact_id][group_id] = row_id
     topic_rows: dict[int, dict[int, int]] = defaultdict(dict)
-    for row_id, contact_id, topic_id in fetch_by_ids(
-        f"SELECT id, contact_id, topic_id FROM {table(TopicLink)} WHERE contact_id IN ({{ids}})", found
-    ):
-        topic_rows[contact_id][topic_id] = row_id
     tag_rows: dict[int, dict[str, int]] = defaultdict(dict)
-    for row_id, contact_id, name in fetch_by_ids(
-        f"SELECT link.id, link.contact_id, tag.name FROM {table(ContactTag)} link "
-        f"JOIN {table(Tag)} tag ON tag.id = link.tag_id WHERE link.contact_id IN ({{ids}}) "
-        "ORDER BY link.contact_id, link.position, link.id",
+    for kind, contact_id, _, row_id, target, name in fetch_by_ids(
+        f"SELECT 'group', contact_id, 0, id, group_id, NULL FROM {table(GroupLink)} WHERE contact_id IN ({{ids}}) "
+        f"UNION ALL SELECT 'topic', contact_id, 0, id, topic_id, NULL FROM {table(TopicLink)} "
+        f"WHERE contact_id IN ({{ids}}) "
+        f"UNION ALL SELECT 'tag', link.contact_id, link.position, link.id, link.tag_id, tag.name "
+        f"FROM {table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id "
+        f"WHERE link.contact_id IN ({{ids}}) ORDER BY 1, 2, 3, 4",
         found,
     ):
-        tag_rows[contact_id][name] = row_id
+        if kind == "group":
+            group_rows[contact_id][target] = row_id
+        elif kind == "topic":
+            topic_rows[contact_id][target] = row_id
+        else:
+            tag_rows[contact_id][name] = row_id
     addresses = load_addresses(found)
     paths = path_services.load_paths(found)
     attributes = attribute_services.load_attributes(found)
