@@ -18,7 +18,7 @@ from attributes.types import InvalidValue, normalize_value
 from contacts.models import Organization
 from contacts.services.lookup import Named, find_named, item_keys, resolve_one
 from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
-from contacts.services.types import Location, Problem, ProblemCode
+from contacts.services.types import Location, Problem, ProblemCode, unknown_fields
 
 ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
 
@@ -120,10 +120,7 @@ def _clean_items(raw: object, definitions: Named, at: Location) -> tuple[list[tu
         if not isinstance(item, dict):
             problems.append(Problem(here, ProblemCode.INVALID, "A contact attribute must be an object."))
             continue
-        item_problems = [
-            Problem((*here, key), ProblemCode.UNKNOWN_FIELD, f"Unknown contact attribute field {key!r}.")
-            for key in sorted(item.keys() - ATTRIBUTE_KEYS, key=str)
-        ]
+        item_problems = unknown_fields(item, ATTRIBUTE_KEYS, here, "contact attribute")
         definition = _definition_for(item, definitions, here, item_problems)
         values: tuple = ()
         if definition is not None:

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from contacts.models import Organization
 from contacts.services.lookup import Named, find_named, item_keys, resolve_one
 from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
-from contacts.services.types import Location, Problem, ProblemCode
+from contacts.services.types import Location, Problem, ProblemCode, unknown_fields
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
 VALUE_MAX_LENGTH = 255
@@ -114,10 +114,7 @@ def clean_quiet_time_frames(raw: object, at: Location) -> tuple[tuple[FrameState
         if not isinstance(item, dict):
             problems.append(Problem(here, ProblemCode.INVALID, "A quiet time frame must be an object."))
             continue
-        problems.extend(
-            Problem((*here, key), ProblemCode.UNKNOWN_FIELD, f"Unknown quiet time frame field {key!r}.")
-            for key in item.keys() - FRAME_KEYS
-        )
+        problems.extend(unknown_fields(item, FRAME_KEYS, here, "quiet time frame"))
         name = item.get("name") or ""
         if not isinstance(name, str) or len(name) > FRAME_NAME_MAX_LENGTH:
             problems.append(
@@ -193,10 +190,7 @@ def clean_paths(
         if not isinstance(item, dict):
             problems.append(Problem(here, ProblemCode.INVALID, "A path must be an object."))
             continue
-        item_problems = [
-            Problem((*here, key), ProblemCode.UNKNOWN_FIELD, f"Unknown path field {key!r}.")
-            for key in sorted(item.keys() - PATH_KEYS, key=str)
-        ]
+        item_problems = unknown_fields(item, PATH_KEYS, here, "path")
         definition = _definition_for(item, definitions, here, item_problems)
         country_code = item.get("country_code") or ""
         if not isinstance(country_code, str) or (

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from contacts.models import Address
 from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
-from contacts.services.types import Location, Problem, ProblemCode
+from contacts.services.types import Location, Problem, ProblemCode, unknown_fields
 
 TEXT_KEYS = ("location_name", "street_address", "suite", "city", "state", "postal_code", "country")
 COORDINATES = {"latitude": 90.0, "longitude": 180.0}
@@ -46,10 +46,7 @@ def clean_addresses(raw: object, at: Location = ("addresses",)) -> tuple[tuple[A
         if not isinstance(item, dict):
             problems.append(Problem(here, ProblemCode.INVALID, "An address must be an object."))
             continue
-        item_problems = [
-            Problem((*here, key), ProblemCode.UNKNOWN_FIELD, f"Unknown address field {key!r}.")
-            for key in sorted(item.keys() - ADDRESS_KEYS, key=str)
-        ]
+        item_problems = unknown_fields(item, ADDRESS_KEYS, here, "address")
         values: dict[str, object] = {}
         for key in TEXT_KEYS:
             value = item.get(key)

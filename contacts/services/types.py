@@ -121,3 +121,11 @@ class BatchTooLarge(Exception):
         super().__init__(f"A batch holds at most {limit} contacts; this one has {size}.")
         self.size = size
         self.limit = limit
+
+
+def unknown_fields(item: Mapping[str, Any], allowed: frozenset[str], at: Location, label: str) -> list[Problem]:
+    """A problem for each key of a nested item that its kind does not have, in key order."""
+    return [
+        Problem((*at, key), ProblemCode.UNKNOWN_FIELD, f"Unknown {label} field {key!r}.")
+        for key in sorted(item.keys() - allowed, key=str)
+    ]
