@@ -1,24 +1,23 @@
-"""Contact attributes: definitions' field ids, name-to-id resolution, validation of values
-against ``data_type``/``display_format``/``defined_values``, and the set-based reads and
-writes the update engine calls.
+"""Contact attribute values, the nested kind ``attributes``: definitions' field ids,
+name-to-id resolution (``org_attr_id`` or ``name``), validation of values against
+``data_type``/``display_format``/``defined_values``, and set-based reads and writes.
 
 Canonical attribute items are dicts with ``org_attr_id`` and/or ``name`` and ``values``
 (a list; an empty list removes the attribute's value).
 """
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Max
 
 from attributes.models import FIRST_FIELD_ID, AttributeDefinition, ContactAttributeValue, DisplayFormat
 from attributes.types import InvalidValue, normalize_value
+from contacts.foundations.kinds import Definitions, NestedKind
+from contacts.foundations.lookup import Named
+from contacts.foundations.problems import Location, Problem, ProblemCode
 from contacts.models import Organization
-from contacts.services.lookup import Named, find_named, item_keys, resolve_one
-from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
-from contacts.services.types import Location, Problem, ProblemCode, unknown_fields
 
 ATTRIBUTE_KEYS = frozenset({"org_attr_id", "name", "values"})
 
@@ -36,19 +35,6 @@ class AttributeState:
 
     def as_json(self) -> dict:
         return {"org_attr_id": self.definition_id, "values": list(self.values)}
-
-
-@dataclass(frozen=True)
-class StoredAttribute:
-    row_id: int
-    position: int
-    state: AttributeState
-
-
-def resolve_attribute_definitions(*, organization: Organization, items: Iterable[object]) -> Named:
-    """Every definition the items name by ``org_attr_id`` or ``name`` (one query)."""
-    ids, names = item_keys(items, "org_attr_id", "name")
-    return find_named(AttributeDefinition, organization, ids=ids, names=names)
 
 
 def validate_attribute_values(
@@ -89,110 +75,54 @@ def validate_attribute_values(
     return tuple(values), problems
 
 
-def clean_attributes(
-    raw: object, *, definitions: Named, at: Location = ("attributes",)
-) -> tuple[tuple[AttributeState, ...], list[Problem]]:
-    """Turn canonical attribute items into the contact's new attribute values (the list
-    replaces the stored one). The id wins over the name; unknown ones, invalid values and
-    duplicates are reported."""
-    items, problems = _clean_items(raw, definitions, at)
-    return tuple(AttributeState(definition_id, values) for definition_id, values in items if values), problems
-
-
-def merge_attributes(
-    current: tuple[AttributeState, ...], raw: object, *, definitions: Named, at: Location
-) -> tuple[tuple[AttributeState, ...], list[Problem]]:
-    """Set only the attributes named (an empty value list removes one) and keep the others:
-    how dialects that address one field at a time (keyed) change attributes."""
-    items, problems = _clean_items(raw, definitions, at)
-    named = dict(items)
-    merged = [AttributeState(state.definition_id, named.pop(state.definition_id, state.values)) for state in current]
-    merged.extend(AttributeState(definition_id, values) for definition_id, values in named.items())
-    return tuple(state for state in merged if state.values), problems
-
-
-def _clean_items(raw: object, definitions: Named, at: Location) -> tuple[list[tuple[int, tuple]], list[Problem]]:
-    if not isinstance(raw, list):
-        return [], [Problem(at, ProblemCode.INVALID, "Contact attributes must be a list.")]
-    items, problems, seen = [], [], set()
-    for index, item in enumerate(raw):
-        here = (*at, index)
-        if not isinstance(item, dict):
-            problems.append(Problem(here, ProblemCode.INVALID, "A contact attribute must be an object."))
-            continue
-        item_problems = unknown_fields(item, ATTRIBUTE_KEYS, here, "contact attribute")
-        definition = _definition_for(item, definitions, here, item_problems)
-        values: tuple = ()
-        if definition is not None:
-            if definition.pk in seen:
-                item_problems.append(
-                    Problem(here, ProblemCode.DUPLICATE, f"The attribute {definition.name!r} is listed more than once.")
-                )
-            seen.add(definition.pk)
-            values, value_problems = validate_attribute_values(definition, item.get("values", []), (*here, "values"))
-            item_problems.extend(value_problems)
-        problems.extend(item_problems)
-        if not item_problems and definition is not None:
-            items.append((definition.pk, values))
-    return items, problems
-
-
-def _definition_for(
-    item: dict, definitions: Named, here: Location, problems: list[Problem]
-) -> AttributeDefinition | None:
-    """The id wins over the name (DESIGN §4); an unknown one is reported."""
-    definition, found = resolve_one(
-        definitions,
-        raw_id=item.get("org_attr_id"),
-        raw_name=item.get("name"),
-        id_at=(*here, "org_attr_id"),
-        name_at=(*here, "name"),
+class Attributes(NestedKind[AttributeState]):
+    field = "attributes"
+    label = "contact attribute"
+    plural = "Contact attributes"
+    keys = ATTRIBUTE_KEYS
+    model = ContactAttributeValue
+    columns = ("definition_id", "values")
+    definitions = Definitions(
+        model=AttributeDefinition,
+        id_key="org_attr_id",
+        name_key="name",
+        name_field="name",
         label="attribute",
+        missing="An attribute needs an orgAttrId or a name.",
     )
-    problems.extend(found)
-    if definition is None and not found:
-        problems.append(
-            Problem((*here, "org_attr_id"), ProblemCode.REQUIRED, "An attribute needs an orgAttrId or a name.")
-        )
-    return definition
+    #: Dialects that address one field at a time (keyed) set single attributes.
+    merge_keys = ("attributes_merge",)
+
+    def clean_item(
+        self, item: dict, *, at: Location, definition: AttributeDefinition | None, current: tuple
+    ) -> tuple[AttributeState | None, list[Problem]]:
+        if definition is None:
+            return None, []
+        values, problems = validate_attribute_values(definition, item.get("values", []), (*at, "values"))
+        return AttributeState(definition.pk, values), problems
+
+    def keep(self, state: AttributeState) -> bool:
+        """An empty value list removes the attribute's value."""
+        return bool(state.values)
+
+    def merge(
+        self, key: str, current: tuple, raw: object, *, definitions: Named, at: Location
+    ) -> tuple[tuple[AttributeState, ...], list[Problem]]:
+        """``attributes_merge``: set only the attributes named (an empty value list removes
+        one) and keep the others."""
+        states, problems = self.clean_items(raw, definitions=definitions, current=current, at=at)
+        named = {state.definition_id: state.values for state in states}
+        merged = [AttributeState(s.definition_id, named.pop(s.definition_id, s.values)) for s in current]
+        merged.extend(AttributeState(definition_id, values) for definition_id, values in named.items())
+        return tuple(state for state in merged if self.keep(state)), problems
+
+    def from_row(self, values: Sequence[object]) -> AttributeState:
+        definition_id, stored = values
+        # SQLite returns JSON columns as text through a plain cursor.
+        return AttributeState(definition_id, tuple(json.loads(stored) if isinstance(stored, str) else stored))
+
+    def row(self, state: AttributeState) -> dict[str, object]:
+        return {"definition_id": state.definition_id, "values": list(state.values)}
 
 
-def load_attributes(contact_ids: Iterable[int]) -> dict[int, list[StoredAttribute]]:
-    """Stored attribute values of many contacts (one query)."""
-    stored: dict[int, list[StoredAttribute]] = defaultdict(list)
-    for row_id, contact_id, definition_id, position, values in fetch_by_ids(
-        'SELECT id, contact_id, definition_id, position, "values" '
-        f"FROM {table(ContactAttributeValue)} WHERE contact_id IN ({{ids}}) ORDER BY contact_id, position, id",
-        list(contact_ids),
-    ):
-        values = json.loads(values) if isinstance(values, str) else values
-        stored[contact_id].append(StoredAttribute(row_id, position, AttributeState(definition_id, tuple(values))))
-    return stored
-
-
-def write_attributes(changes: dict[int, tuple[list[StoredAttribute], tuple[AttributeState, ...]]]) -> None:
-    """Apply new attribute lists, ``{contact_id: (stored, wanted)}``: one delete, one bulk
-    update and one bulk insert at most, whatever the number of contacts."""
-    removed, updated, created = [], [], []
-    for contact_id, (stored, wanted) in changes.items():
-        by_definition = {item.state.definition_id: item for item in stored}
-        wanted_ids = {state.definition_id for state in wanted}
-        removed.extend(item.row_id for item in stored if item.state.definition_id not in wanted_ids)
-        for position, state in enumerate(wanted):
-            old = by_definition.get(state.definition_id)
-            row = {
-                "contact_id": contact_id,
-                "definition_id": state.definition_id,
-                "position": position,
-                "values": list(state.values),
-            }
-            if old is None:
-                created.append(row)
-            elif (old.position, old.state.values) != (position, state.values):
-                updated.append({"id": old.row_id, **row})
-    if removed:
-        ContactAttributeValue.objects.filter(pk__in=removed).delete()
-    if updated:
-        update_rows(ContactAttributeValue, updated, ["position", "values"])
-    if created:
-        insert_rows(ContactAttributeValue, created)
+ATTRIBUTES = Attributes()

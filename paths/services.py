@@ -1,5 +1,5 @@
-"""Delivery paths: name-to-id resolution, validation of path values and quiet time frames,
-and the set-based reads and writes the update engine calls.
+"""Delivery paths, the nested kind ``paths``: name-to-id resolution (``path_id`` or
+``prompt``), validation of path values and quiet time frames, and set-based reads and writes.
 
 The engine hands in canonical path items: dicts with ``path_id``, ``prompt``, ``value``,
 ``country_code``, ``skip_validation`` and optionally ``quiet_time_frames`` (absent = keep the
@@ -8,17 +8,16 @@ stored frames of a kept path, ``[]`` = remove them, a list = replace them; DESIG
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from contacts.models import Organization
-from contacts.services.lookup import Named, find_named, item_keys, resolve_one
-from contacts.services.sql import fetch_by_ids, insert_rows, table, update_rows
-from contacts.services.types import Location, Problem, ProblemCode, unknown_fields
+from contacts.foundations.kinds import Changes, Definitions, NestedKind, StoredRow
+from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
+from contacts.foundations.sql import fetch_for_contacts, insert_rows, table
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
 VALUE_MAX_LENGTH = 255
@@ -26,6 +25,7 @@ FRAME_NAME_MAX_LENGTH = 100
 PHONE_KINDS = frozenset({PathKind.PHONE, PathKind.SMS})
 PATH_KEYS = frozenset({"path_id", "prompt", "value", "country_code", "skip_validation", "quiet_time_frames"})
 FRAME_KEYS = frozenset({"name", "days", "from_hour", "from_min", "to_hour", "to_min"})
+FRAME_BOUNDS = {"from_hour": 23, "from_min": 59, "to_hour": 23, "to_min": 59}
 
 
 @dataclass(frozen=True)
@@ -66,20 +66,6 @@ class PathState:
         }
 
 
-@dataclass(frozen=True)
-class StoredPath:
-    row_id: int
-    position: int
-    state: PathState
-
-
-def resolve_path_definitions(*, organization: Organization, items: Iterable[object]) -> Named:
-    """Every definition the items name by ``path_id`` or ``prompt`` (one query);
-    ``by_name`` is keyed by prompt."""
-    ids, prompts = item_keys(items, "path_id", "prompt")
-    return find_named(PathDefinition, organization, ids=ids, names=prompts, name_field="prompt")
-
-
 def normalize_phone(value: str, country_code: str) -> str:
     """E.164 form of a phone number; raises ValueError with a human message."""
     stripped = value.strip()
@@ -106,15 +92,11 @@ def _int_in(raw: object, low: int, high: int) -> int | None:
 
 def clean_quiet_time_frames(raw: object, at: Location) -> tuple[tuple[FrameState, ...], list[Problem]]:
     """Validate a list of quiet time frames (days 1..7, hours 0..23, minutes 0..59)."""
-    if not isinstance(raw, list):
-        return (), [Problem(at, ProblemCode.INVALID, "Quiet time frames must be a list.")]
     frames, problems = [], []
-    for index, item in enumerate(raw):
-        here = (*at, index)
-        if not isinstance(item, dict):
-            problems.append(Problem(here, ProblemCode.INVALID, "A quiet time frame must be an object."))
-            continue
-        problems.extend(unknown_fields(item, FRAME_KEYS, here, "quiet time frame"))
+    for here, item, item_problems in each_object(
+        raw, at=at, plural="Quiet time frames", label="quiet time frame", keys=FRAME_KEYS, problems=problems
+    ):
+        problems.extend(item_problems)
         name = item.get("name") or ""
         if not isinstance(name, str) or len(name) > FRAME_NAME_MAX_LENGTH:
             problems.append(
@@ -134,9 +116,8 @@ def clean_quiet_time_frames(raw: object, at: Location) -> tuple[tuple[FrameState
                 )
             )
             days = []
-        bounds = {"from_hour": 23, "from_min": 59, "to_hour": 23, "to_min": 59}
         numbers = {}
-        for key, high in bounds.items():
+        for key, high in FRAME_BOUNDS.items():
             value = item.get(key, 0 if key.endswith("_min") else None)
             numbers[key] = _int_in(value, 0, high)
             if numbers[key] is None:
@@ -170,156 +151,121 @@ def clean_path_value(definition: PathDefinition, value: object, country_code: st
     return value
 
 
-def clean_paths(
-    raw: object,
-    *,
-    definitions: Named,
-    current: dict[int, PathState],
-    at: Location = ("paths",),
-) -> tuple[tuple[PathState, ...], list[Problem]]:
-    """Turn canonical path items into the contact's new path list (in order of preference).
+class Paths(NestedKind[PathState]):
+    field = "paths"
+    label = "path"
+    plural = "Paths"
+    keys = PATH_KEYS
+    model = ContactPath
+    columns = ("definition_id", "value", "country_code", "skip_validation")
+    definitions = Definitions(
+        model=PathDefinition,
+        id_key="path_id",
+        name_key="prompt",
+        name_field="prompt",
+        label="path",
+        missing="A path needs a pathId or a prompt.",
+    )
 
-    A kept path (same definition) without ``quiet_time_frames`` keeps its stored frames.
-    Reports unknown ids/prompts, invalid values and duplicates, each at its location.
-    """
-    if not isinstance(raw, list):
-        return (), [Problem(at, ProblemCode.INVALID, "Paths must be a list.")]
-    paths, problems, seen = [], [], set()
-    for index, item in enumerate(raw):
-        here = (*at, index)
-        if not isinstance(item, dict):
-            problems.append(Problem(here, ProblemCode.INVALID, "A path must be an object."))
-            continue
-        item_problems = unknown_fields(item, PATH_KEYS, here, "path")
-        definition = _definition_for(item, definitions, here, item_problems)
+    def clean_item(
+        self, item: dict, *, at: Location, definition: PathDefinition | None, current: tuple
+    ) -> tuple[PathState | None, list[Problem]]:
+        """A kept path (same definition) without ``quiet_time_frames`` keeps its stored frames."""
+        problems = []
         country_code = item.get("country_code") or ""
         if not isinstance(country_code, str) or (
             country_code and country_code.upper() not in phonenumbers.SUPPORTED_REGIONS
         ):
-            item_problems.append(
-                Problem((*here, "country_code"), ProblemCode.INVALID, "Must be an ISO 3166 alpha-2 country code.")
+            problems.append(
+                Problem((*at, "country_code"), ProblemCode.INVALID, "Must be an ISO 3166 alpha-2 country code.")
             )
             country_code = ""
         country_code = country_code.upper()
         skip = item.get("skip_validation", False)
         if not isinstance(skip, bool):
-            item_problems.append(Problem((*here, "skip_validation"), ProblemCode.INVALID, "Must be true or false."))
+            problems.append(Problem((*at, "skip_validation"), ProblemCode.INVALID, "Must be true or false."))
             skip = False
         value = ""
         if definition is not None:
-            if definition.pk in seen:
-                item_problems.append(
-                    Problem(
-                        here,
-                        ProblemCode.DUPLICATE,
-                        f"The path {definition.prompt!r} is listed more than once.",
-                    )
-                )
-            seen.add(definition.pk)
             try:
                 value = clean_path_value(definition, item.get("value"), country_code, skip)
             except ValueError as error:
                 code = ProblemCode.INVALID_PHONE if definition.kind in PHONE_KINDS else ProblemCode.INVALID
                 if definition.kind == PathKind.EMAIL:
                     code = ProblemCode.INVALID_EMAIL
-                item_problems.append(Problem((*here, "value"), code, f"The {definition.prompt} value {error}."))
+                problems.append(Problem((*at, "value"), code, f"The {definition.prompt} value {error}."))
         if "quiet_time_frames" in item:
-            frames, frame_problems = clean_quiet_time_frames(item["quiet_time_frames"], (*here, "quiet_time_frames"))
-            item_problems.extend(frame_problems)
+            frames, found = clean_quiet_time_frames(item["quiet_time_frames"], (*at, "quiet_time_frames"))
+            problems.extend(found)
         else:
-            kept = current.get(definition.pk) if definition is not None else None
+            kept = next((path for path in current if definition and path.definition_id == definition.pk), None)
             frames = kept.frames if kept is not None else ()
-        problems.extend(item_problems)
-        if not item_problems and definition is not None:
-            paths.append(PathState(definition.pk, value, country_code, skip, frames))
-    return tuple(paths), problems
+        if problems or definition is None:
+            return None, problems
+        return PathState(definition.pk, value, country_code, skip, frames), problems
 
+    def check(self, states: tuple, scalars: Mapping[str, object]) -> list[Problem]:
+        """DESIGN §4: quiet time frames are kept in the contact's time zone, so they need one."""
+        if any(path.frames for path in states) and not scalars["timezone_id"]:
+            message = "A time zone (IANA name) is required with quiet time frames."
+            return [Problem(("timezone_id",), ProblemCode.REQUIRED, message)]
+        return []
 
-def _definition_for(item: dict, definitions: Named, here: Location, problems: list[Problem]) -> PathDefinition | None:
-    """The id wins over the prompt (DESIGN §4); an unknown one is reported."""
-    definition, found = resolve_one(
-        definitions,
-        raw_id=item.get("path_id"),
-        raw_name=item.get("prompt"),
-        id_at=(*here, "path_id"),
-        name_at=(*here, "prompt"),
-        label="path",
-        name_label="prompt",
-    )
-    problems.extend(found)
-    if definition is None and not found:
-        problems.append(Problem((*here, "path_id"), ProblemCode.REQUIRED, "A path needs a pathId or a prompt."))
-    return definition
+    def load(self, *, organization_id: int, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[PathState]]]:
+        """Stored paths of many contacts with their frames, in one query."""
+        rows = fetch_for_contacts(
+            "SELECT p.id, p.contact_id, p.position, p.definition_id, p.value, p.country_code, p.skip_validation, "
+            "f.name, f.days, f.from_hour, f.from_min, f.to_hour, f.to_min "
+            f"FROM {table(ContactPath)} p LEFT JOIN {table(QuietTimeFrame)} f ON f.path_id = p.id "
+            "WHERE p.contact_id IN {contacts} ORDER BY p.contact_id, p.position, p.id, f.position, f.id",
+            organization_id=organization_id,
+            contact_ids=contact_ids,
+        )
+        paths: dict[int, tuple[int, int, int, tuple]] = {}
+        frames: dict[int, list[FrameState]] = defaultdict(list)
+        for row_id, contact_id, position, *columns, name, days, from_hour, from_min, to_hour, to_min in rows:
+            paths.setdefault(row_id, (contact_id, position, tuple(columns)))
+            if days is not None:
+                frames[row_id].append(
+                    FrameState(name, tuple(days_from_mask(days)), from_hour, from_min, to_hour, to_min)
+                )
+        stored: dict[int, list[StoredRow[PathState]]] = defaultdict(list)
+        for row_id, (contact_id, position, columns) in paths.items():
+            state = self.from_row((*columns, tuple(frames[row_id])))
+            stored[contact_id].append(StoredRow(row_id, position, state))
+        return stored
 
+    def from_row(self, values: Sequence[object]) -> PathState:
+        """A path's columns followed by its frames."""
+        definition_id, value, country_code, skip, frames = values
+        return PathState(definition_id, value, country_code, bool(skip), frames)
 
-def load_paths(contact_ids: Iterable[int]) -> dict[int, list[StoredPath]]:
-    """Stored paths of many contacts with their frames (two queries, both by index)."""
-    rows = fetch_by_ids(
-        "SELECT id, contact_id, definition_id, position, value, country_code, skip_validation "
-        f"FROM {table(ContactPath)} WHERE contact_id IN ({{ids}}) ORDER BY contact_id, position, id",
-        list(contact_ids),
-    )
-    frames: dict[int, list[FrameState]] = defaultdict(list)
-    for path_id, name, days, *times in fetch_by_ids(
-        "SELECT path_id, name, days, from_hour, from_min, to_hour, to_min "
-        f"FROM {table(QuietTimeFrame)} WHERE path_id IN ({{ids}}) ORDER BY path_id, position, id",
-        [row[0] for row in rows],
-    ):
-        frames[path_id].append(FrameState(name, tuple(days_from_mask(days)), *times))
-    stored: dict[int, list[StoredPath]] = defaultdict(list)
-    for row_id, contact_id, definition_id, position, value, country_code, skip in rows:
-        state = PathState(definition_id, value, country_code, bool(skip), tuple(frames[row_id]))
-        stored[contact_id].append(StoredPath(row_id, position, state))
-    return stored
+    def row(self, state: PathState) -> dict[str, object]:
+        return {
+            "definition_id": state.definition_id,
+            "value": state.value,
+            "country_code": state.country_code,
+            "skip_validation": state.skip_validation,
+        }
 
-
-def write_paths(changes: dict[int, tuple[list[StoredPath], tuple[PathState, ...]]]) -> None:
-    """Apply new path lists, ``{contact_id: (stored, wanted)}``, touching only what differs.
-
-    A constant number of queries for any number of contacts: one delete of removed paths,
-    one bulk update of changed ones, one bulk insert of new ones, one delete and one bulk
-    insert of the frames that change.
-    """
-    removed, updated, created, new_frames, reframed = [], [], [], [], []
-    for contact_id, (stored, wanted) in changes.items():
-        by_definition = {path.state.definition_id: path for path in stored}
-        wanted_ids = {path.definition_id for path in wanted}
-        removed.extend(path.row_id for path in stored if path.state.definition_id not in wanted_ids)
-        for position, state in enumerate(wanted):
-            old = by_definition.get(state.definition_id)
-            row = {
-                "contact_id": contact_id,
-                "definition_id": state.definition_id,
-                "position": position,
-                "value": state.value,
-                "country_code": state.country_code,
-                "skip_validation": state.skip_validation,
-            }
-            if old is None:
-                created.append((ContactPath(**row), state.frames))
-                continue
-            if (old.position, old.state.value, old.state.country_code, old.state.skip_validation) != (
-                position,
-                state.value,
-                state.country_code,
-                state.skip_validation,
-            ):
-                updated.append({"id": old.row_id, **row})
-            if old.state.frames != state.frames:
-                reframed.append(old.row_id)
-                new_frames.extend(_frame_rows(old.row_id, state.frames))
-    if removed:
-        ContactPath.objects.filter(pk__in=removed).delete()
-    if updated:
-        update_rows(ContactPath, updated, ["position", "value", "country_code", "skip_validation"])
-    if created:
-        ContactPath.objects.bulk_create([row for row, _ in created])
-        for row, frames in created:
-            new_frames.extend(_frame_rows(row.pk, frames))
-    if reframed:
-        QuietTimeFrame.objects.filter(path_id__in=reframed).delete()
-    if new_frames:
-        insert_rows(QuietTimeFrame, new_frames)
+    def write(self, *, organization_id: int, changes: Changes) -> None:
+        """Paths as every kind does, then the frames of the paths whose frames change: one
+        delete and one insert for the whole batch."""
+        diff = self.diff(changes)
+        new_ids = self.write_rows(organization_id=organization_id, diff=diff, returning_ids=True)
+        reframed = [old.row_id for old, state in diff.kept if old.state.frames != state.frames]
+        frames = [
+            row
+            for old, state in diff.kept
+            if old.state.frames != state.frames
+            for row in _frame_rows(old.row_id, state.frames)
+        ]
+        for path_id, (_, state) in zip(new_ids, diff.created, strict=True):
+            frames.extend(_frame_rows(path_id, state.frames))
+        if reframed:
+            QuietTimeFrame.objects.filter(path_id__in=reframed, path__contact__organization_id=organization_id).delete()
+        if frames:
+            insert_rows(QuietTimeFrame, frames)
 
 
 def _frame_rows(path_id: int, frames: tuple[FrameState, ...]) -> list[dict]:
@@ -336,3 +282,6 @@ def _frame_rows(path_id: int, frames: tuple[FrameState, ...]) -> list[dict]:
         }
         for position, frame in enumerate(frames)
     ]
+
+
+PATHS = Paths()

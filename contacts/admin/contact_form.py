@@ -12,9 +12,9 @@ from django import forms
 from django.forms.formsets import BaseFormSet
 
 from attributes.models import ContactAttributeValue
+from contacts.addresses import COORDINATES, TEXT_KEYS
 from contacts.models import Address, Channel, Contact
 from contacts.services import Actor, ChangeSet, ItemResult, Problem, UpdateMode, UpdateRejected, apply_update
-from contacts.services.addresses import COORDINATES, TEXT_KEYS
 from contacts.services.validation import SCALARS
 from paths.models import ContactPath
 

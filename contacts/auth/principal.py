@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 
 from contacts.models import ApiKey, Membership, Organization, Scope
-from contacts.services.types import Actor
+from contacts.services import Actor
 
 
 class ApiKeyUser(AnonymousUser):

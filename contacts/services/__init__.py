@@ -1,5 +1,6 @@
 """The update engine: the only code that writes contacts and their nested data."""
 
+from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.models.history import Channel
 from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact
@@ -10,8 +11,6 @@ from contacts.services.types import (
     ChangeSet,
     ItemResult,
     ItemStatus,
-    Problem,
-    ProblemCode,
     UpdateMode,
     UpdateRejected,
 )

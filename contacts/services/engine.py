@@ -11,22 +11,13 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models import Channel, Contact, Mode, Organization
 from contacts.services.history import record_changes
 from contacts.services.planning import Plan, plan_item
 from contacts.services.resolution import resolve_references
 from contacts.services.state import describe_changes, lock_and_load
-from contacts.services.types import (
-    Actor,
-    BatchTooLarge,
-    ChangeSet,
-    ItemResult,
-    ItemStatus,
-    Problem,
-    ProblemCode,
-    UpdateMode,
-    UpdateRejected,
-)
+from contacts.services.types import Actor, BatchTooLarge, ChangeSet, ItemResult, ItemStatus, UpdateMode, UpdateRejected
 from contacts.services.writes import create_contacts, update_contacts, write_children
 
 BATCH_LIMIT = 1000
@@ -140,7 +131,7 @@ def _write(
     contact_ids = {plan.index: plan.stored.contact.pk for plan in changed}
     if new:
         contact_ids.update(create_contacts(organization=organization, plans=new, now=now))
-    update_contacts(plans=changed, now=now)
+    update_contacts(organization=organization, plans=changed, now=now)
     write_children(organization=organization, plans=[*new, *changed], contact_ids=contact_ids)
     entries = []
     for plan in [*new, *changed]:

@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 from datetime import datetime
 
+from contacts.foundations.sql import insert_rows
 from contacts.models import Channel, ContactChange, Mode, Organization
-from contacts.services.sql import insert_rows
 from contacts.services.types import Actor
 
 

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from contacts.foundations.problems import Problem, ProblemCode
 from contacts.ids import parse_id
 from contacts.models import Channel, Contact, Group, Mode, Organization
 from contacts.services.history import record_changes
-from contacts.services.types import Actor, ItemResult, ItemStatus, Problem, ProblemCode, UpdateRejected
+from contacts.services.types import Actor, ItemResult, ItemStatus, UpdateRejected
 
 GroupRow = Contact.groups.through
 

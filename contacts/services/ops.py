@@ -12,14 +12,14 @@ Targets are canonical tokens: ``("first_name",)``, ``("group_names", APPEND)``,
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from contacts.foundations.kinds import Definitions
+from contacts.foundations.problems import Problem, ProblemCode
 from contacts.ids import parse_id
+from contacts.services.kinds import KINDS_BY_FIELD, NESTED_KINDS
 from contacts.services.state import ContactState
-from contacts.services.types import Problem, ProblemCode
-
-if TYPE_CHECKING:  # resolution imports this module to find the operations' references
-    from contacts.services.resolution import References
+from contacts.services.types import References
 
 APPEND = "-"
 OPS = ("add", "replace", "remove")
@@ -52,14 +52,12 @@ def state_document(state: ContactState) -> dict[str, Any]:
         "groups": sorted(state.groups),
         "topics": sorted(state.topics),
         "tags": list(state.tags),
-        "addresses": [address.as_json() for address in state.addresses],
-        "paths": [path.as_json() for path in state.paths],
-        "attributes": [attribute.as_json() for attribute in state.attributes],
+        **{kind.field: [item.as_json() for item in state.nested[kind.field]] for kind in NESTED_KINDS},
     }
 
 
 def apply_operations(
-    document: dict[str, Any], operations: tuple[Operation, ...], refs: "References"
+    document: dict[str, Any], operations: tuple[Operation, ...], refs: References
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The document after every operation, or the problems (at ``("operations", i, ...)``)."""
     problems = []
@@ -71,7 +69,7 @@ def apply_operations(
     return document, problems
 
 
-def _apply(document: dict[str, Any], operation: Operation, refs: "References") -> None:
+def _apply(document: dict[str, Any], operation: Operation, refs: References) -> None:
     if operation.target[:1] == ("group_names",):
         operation = _as_group_ids(operation, refs)
     head, *rest = operation.target
@@ -86,7 +84,7 @@ def _apply(document: dict[str, Any], operation: Operation, refs: "References") -
     _apply_in(document, head, rest, operation, refs)
 
 
-def _apply_in(container: dict, key: str, tokens: list, operation: Operation, refs: "References") -> None:
+def _apply_in(container: dict, key: str, tokens: list, operation: Operation, refs: References) -> None:
     items = container.get(key)
     if not isinstance(items, list):
         raise OperationFailed(f"{key!r} is not a list.")
@@ -125,7 +123,7 @@ def _apply_in(container: dict, key: str, tokens: list, operation: Operation, ref
             items[index] = value
 
 
-def _find(items: list, token: Any, key: str, refs: "References") -> int | None:
+def _find(items: list, token: Any, key: str, refs: References) -> int | None:
     if isinstance(token, int):
         if not 0 <= token < len(items):
             raise OperationFailed(f"Index {token} is out of range.")
@@ -140,35 +138,38 @@ def _find(items: list, token: Any, key: str, refs: "References") -> int | None:
     return None
 
 
-def _normalize(token: Select, key: str, refs: "References") -> tuple[str | None, Any]:
+def _normalize(token: Select, key: str, refs: References) -> tuple[str | None, Any]:
     """Selectors by name resolve to the id the document holds; ``value:`` selects scalars."""
     if token.key == "value":
         return None, parse_id(token.value) if key in ("groups", "topics") else token.value
-    if key == "attributes" and token.key == "name":
-        definition = refs.attributes.by_name.get(token.value)
+    definitions = _definitions(key)
+    if definitions is not None and token.key == definitions.name_key:
+        definition = refs.nested[key].by_name.get(token.value)
         if definition is None:
-            raise OperationFailed(f"Unknown attribute name {token.value!r}.")
-        return "org_attr_id", definition.pk
-    if key == "paths" and token.key == "prompt":
-        definition = refs.paths.by_name.get(token.value)
-        if definition is None:
-            raise OperationFailed(f"Unknown path prompt {token.value!r}.")
-        return "path_id", definition.pk
-    if token.key in ("org_attr_id", "path_id"):
+            raise OperationFailed(f"Unknown {definitions.label} {definitions.name_field} {token.value!r}.")
+        return definitions.id_key, definition.pk
+    if definitions is not None and token.key == definitions.id_key:
         return token.key, parse_id(token.value)
     return token.key, token.value
 
 
-def _with_identity(value: Any, token: Any, key: str, refs: "References") -> Any:
+def _definitions(key: str) -> Definitions | None:
+    """How the elements of a nested kind's list name their definitions (None otherwise)."""
+    kind = KINDS_BY_FIELD.get(key)
+    return kind.definitions if kind is not None else None
+
+
+def _with_identity(value: Any, token: Any, key: str, refs: References) -> Any:
     """An element added at a selector carries the selector's key when it lacks one."""
     if isinstance(token, Select) and isinstance(value, dict) and token.key != "value":
         identity, wanted = _normalize(token, key, refs)
-        if identity not in value and not (key in ("attributes", "paths") and ("name" in value or "prompt" in value)):
+        definitions = _definitions(key)
+        if identity not in value and not (definitions is not None and definitions.name_key in value):
             return {**value, identity: wanted}
     return value
 
 
-def _as_group_ids(operation: Operation, refs: "References") -> Operation:
+def _as_group_ids(operation: Operation, refs: References) -> Operation:
     """``groupsName`` operations act on the group ids the document holds."""
     target = [
         Select("value", _group_pk(token.value, refs)) if isinstance(token, Select) else token
@@ -180,7 +181,7 @@ def _as_group_ids(operation: Operation, refs: "References") -> Operation:
     return Operation(operation.op, ("groups", *target), value)
 
 
-def _group_pk(name: Any, refs: "References") -> int:
+def _group_pk(name: Any, refs: References) -> int:
     group = refs.groups.by_name.get(name) if isinstance(name, str) else None
     if group is None:
         raise OperationFailed(f"Unknown group name {name!r}.")
@@ -193,17 +194,19 @@ def _describe(token: Any) -> str:
 
 def referenced_values(operations: tuple[Operation, ...]) -> dict[str, list]:
     """Names and ids the operations mention, so that resolution finds them in one query."""
-    found: dict[str, list] = {"groups": [], "group_names": [], "topics": [], "paths": [], "attributes": []}
+    found: dict[str, list] = {"groups": [], "group_names": [], "topics": []}
     for operation in operations:
         head = operation.target[0] if operation.target else None
         selects = [token for token in operation.target if isinstance(token, Select)]
-        if head in ("groups", "group_names", "topics"):
+        definitions = _definitions(head) if isinstance(head, str) else None
+        if head in found:
             found[head].extend(token.value for token in selects)
             if operation.value is not None:
                 found[head].extend(operation.value if isinstance(operation.value, list) else [operation.value])
-        elif head in ("paths", "attributes"):
-            key = {"paths": ("path_id", "prompt"), "attributes": ("org_attr_id", "name")}[head]
-            found[head].extend({token.key: token.value} for token in selects if token.key in key)
+        elif definitions is not None:
+            keys = (definitions.id_key, definitions.name_key)
+            references = found.setdefault(head, [])
+            references.extend({token.key: token.value} for token in selects if token.key in keys)
             values = operation.value if isinstance(operation.value, list) else [operation.value]
-            found[head].extend(value for value in values if isinstance(value, dict))
+            references.extend(value for value in values if isinstance(value, dict))
     return found

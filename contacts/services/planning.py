@@ -2,22 +2,28 @@
 
 FULL: omitted scalars are cleared, lists are replaced (omitted = emptied), groups are only
 added. PARTIAL: only present keys change; a present list replaces the stored one (groups
-are still only added). Every problem is collected, none raised: the engine decides.
+are still only added). OPS: the operations rewrite the stored contact, and the result is
+planned as a PARTIAL change that names every field. Every problem is collected, none
+raised: the engine decides.
+
+``plan_item`` is a sequence of planners, one per part of the contact; each reads the
+``Draft`` and returns its part of the next state, adding what it finds wrong to
+``draft.problems``.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from operator import attrgetter
 
-from attributes import services as attribute_services
+from contacts.foundations.lookup import resolve_one
+from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models import Contact
 from contacts.models.contact import ENGAGEMENT_FIELDS
-from contacts.services.addresses import clean_addresses, merge_first_address
-from contacts.services.lookup import resolve_one
+from contacts.services.kinds import NESTED_KINDS
 from contacts.services.ops import apply_operations, state_document
-from contacts.services.resolution import References, resolve_many
+from contacts.services.resolution import resolve_many
 from contacts.services.state import EMPTY_STATE, ContactState, StoredContact, diff_states
-from contacts.services.types import ChangeSet, Problem, ProblemCode, UpdateMode
+from contacts.services.types import ChangeSet, References, UpdateMode
 from contacts.services.validation import (
     FULL_REQUIRED,
     SCALARS,
@@ -25,7 +31,6 @@ from contacts.services.validation import (
     find_unstorable_values,
     same_read_only_value,
 )
-from paths import services as path_services
 
 TAG_MAX_LENGTH = 100
 #: Read-only fields (DESIGN §4, §9) and how to read their stored value from the contact.
@@ -41,7 +46,6 @@ READ_ONLY: dict[str, Callable[[Contact], object]] = {
     "created_source_name": lambda contact: contact.created_source.name if contact.created_source_id else None,
     **{name: attrgetter(name) for name in ENGAGEMENT_FIELDS},
 }
-LIST_FIELDS = ("topics", "tags", "addresses", "paths", "attributes")
 
 
 @dataclass(frozen=True)
@@ -55,170 +59,226 @@ class Plan:
     source_id: int | None
 
 
+@dataclass
+class Draft:
+    """One item being planned: the change (OPS already turned into values), its mode, what
+    is stored, what the batch resolved, and the problems found so far."""
+
+    values: Mapping[str, object]
+    full: bool
+    replace_groups: bool
+    stored: StoredContact | None
+    current: ContactState
+    refs: References
+    problems: list[Problem] = field(default_factory=list)
+
+    def found(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+
+
 def plan_item(
     *, index: int, item: ChangeSet, mode: UpdateMode, stored: StoredContact | None, refs: References
 ) -> Plan | list[Problem]:
     """The plan for one item, or every problem found in it."""
-    values = item.values
+    refused = _refuse_unusable(item, stored)
+    if refused:
+        return refused
+    draft = _draft(item, mode, stored, refs)
+    if isinstance(draft, list):
+        return draft
+    scalars = _plan_scalars(draft)
+    _check_read_only(draft)
+    state = draft.current.evolve(
+        scalars=scalars,
+        record_type_id=_plan_record_type(draft),
+        groups=_plan_groups(draft),
+        topics=_plan_topics(draft),
+        tags=_plan_tags(draft),
+        nested=_plan_nested(draft),
+    )
+    source_id = _plan_source(draft)
+    for kind in NESTED_KINDS:
+        draft.found(kind.check(state.nested[kind.field], state.scalars))
+    if draft.problems:
+        return draft.problems
+    changed = diff_states(draft.current, state)
+    return Plan(index=index, stored=stored, state=state, changed=tuple(changed), source_id=source_id)
+
+
+def _refuse_unusable(item: ChangeSet, stored: StoredContact | None) -> list[Problem]:
+    """What makes an item unplannable at all: unknown keys and unstorable text (reported
+    together), a contact that is not there, a version the client did not see."""
     problems = [
         Problem(location, ProblemCode.UNKNOWN_FIELD, f"Unknown field {location[-1]!r}.") for location in item.unknown
     ]
-    unstorable = find_unstorable_values(dict(values))
+    unstorable = find_unstorable_values(dict(item.values))
     if unstorable:
         return problems + [Problem(location, ProblemCode.INVALID, message) for location, message in unstorable]
     if item.contact_id is not None and stored is None:
         return [Problem(("id",), ProblemCode.NOT_FOUND, "Contact not found.")]
     if stored is not None and item.expected_version is not None and item.expected_version != stored.contact.version:
-        return [
-            Problem(
-                ("version",),
-                ProblemCode.VERSION_MISMATCH,
-                f"The contact is at version {stored.contact.version}, not {item.expected_version}.",
-            )
-        ]
+        message = f"The contact is at version {stored.contact.version}, not {item.expected_version}."
+        return [Problem(("version",), ProblemCode.VERSION_MISMATCH, message)]
+    return []
+
+
+def _draft(item: ChangeSet, mode: UpdateMode, stored: StoredContact | None, refs: References) -> Draft | list[Problem]:
+    """The draft of an item, its unknown keys already reported. An OPS item's operations
+    are applied to the stored contact first (all or none: a failing one ends the plan), so
+    that its result names every field: PARTIAL rules and validation apply, and groups may
+    be removed."""
     current = stored.state if stored is not None else EMPTY_STATE
+    problems = [
+        Problem(location, ProblemCode.UNKNOWN_FIELD, f"Unknown field {location[-1]!r}.") for location in item.unknown
+    ]
+    values, replace_groups, full = item.values, item.replace_groups, mode == UpdateMode.FULL
     if mode == UpdateMode.OPS:
-        # The operations rewrite the stored contact; the result is planned as a change that
-        # names every field (so PARTIAL rules and validation apply, and groups may be removed).
-        document, found = apply_operations(state_document(current), item.operations, refs)
+        values, found = apply_operations(state_document(current), item.operations, refs)
         if found:
             return problems + found
-        item = replace(item, values=document, replace_groups=True)
-        values = item.values
-        mode = UpdateMode.PARTIAL
-    full = mode == UpdateMode.FULL
-    scalars = dict(current.scalars)
-    for name, spec in SCALARS.items():
-        if name in values:
-            try:
-                scalars[name] = spec.clean(values[name])
-            except Invalid as error:
-                problems.append(Problem((name,), error.code, str(error)))
-        elif full:
-            scalars[name] = spec.cleared
-    if full:
-        problems.extend(
-            Problem((name,), ProblemCode.REQUIRED, "This field is required.")
-            for name in FULL_REQUIRED
-            if values.get(name) in (None, "")
-        )
-    problems.extend(_check_read_only(values, stored))
+        replace_groups = True
+    return Draft(values, full, replace_groups, stored, current, refs, problems)
 
+
+def _plan_scalars(draft: Draft) -> dict[str, object]:
+    """Each present scalar cleaned; FULL clears the absent ones and requires a few."""
+    scalars = dict(draft.current.scalars)
+    for name, spec in SCALARS.items():
+        if name in draft.values:
+            try:
+                scalars[name] = spec.clean(draft.values[name])
+            except Invalid as error:
+                draft.found([Problem((name,), error.code, str(error))])
+        elif draft.full:
+            scalars[name] = spec.cleared
+    if draft.full:
+        draft.found(
+            [
+                Problem((name,), ProblemCode.REQUIRED, "This field is required.")
+                for name in FULL_REQUIRED
+                if draft.values.get(name) in (None, "")
+            ]
+        )
+    return scalars
+
+
+def _plan_record_type(draft: Draft) -> int | None:
+    """By id or name (the id wins); FULL requires one; a new contact without one gets the
+    organization's default (DESIGN §9)."""
     record_type, found = resolve_one(
-        refs.record_types,
-        raw_id=values.get("record_type_id"),
-        raw_name=values.get("record_type_name"),
+        draft.refs.record_types,
+        raw_id=draft.values.get("record_type_id"),
+        raw_name=draft.values.get("record_type_name"),
         id_at=("record_type_id",),
         name_at=("record_type_name",),
         label="record type",
     )
-    problems.extend(found)
-    record_type_id = record_type.pk if record_type is not None else current.record_type_id
-    if record_type is None and not found:
-        if full:
-            problems.append(
-                Problem(("record_type_id",), ProblemCode.REQUIRED, "A record type (id or name) is required.")
-            )
-        elif stored is None:
-            if refs.default_record_type is None:
-                problems.append(
-                    Problem(("record_type_id",), ProblemCode.REQUIRED, "The organization has no default record type.")
-                )
-            else:
-                record_type_id = refs.default_record_type.pk
+    draft.found(found)
+    if record_type is not None:
+        return record_type.pk
+    if not found and draft.full:
+        draft.found([Problem(("record_type_id",), ProblemCode.REQUIRED, "A record type (id or name) is required.")])
+    elif not found and draft.stored is None:
+        if draft.refs.default_record_type is None:
+            message = "The organization has no default record type."
+            draft.found([Problem(("record_type_id",), ProblemCode.REQUIRED, message)])
+        else:
+            return draft.refs.default_record_type.pk
+    return draft.current.record_type_id
 
-    # DESIGN §9: groups are add-only in FULL and PARTIAL; ids and names together are a union.
-    # Only a change that states the complete membership (admin form, OPS) may remove groups.
-    groups = set() if item.replace_groups and "groups" in values else set(current.groups)
+
+def _plan_groups(draft: Draft) -> frozenset[int]:
+    """DESIGN §9: groups are add-only in FULL and PARTIAL; ids and names together are a
+    union. Only a change that states the complete membership (admin form, OPS) removes."""
+    groups = set() if draft.replace_groups and "groups" in draft.values else set(draft.current.groups)
     for key, by in (("groups", "id"), ("group_names", "name")):
-        if values.get(key) is not None:
-            added, found = resolve_many(refs.groups, values[key], by=by, at=(key,), label="group")
+        if draft.values.get(key) is not None:
+            added, found = resolve_many(draft.refs.groups, draft.values[key], by=by, at=(key,), label="group")
             groups |= added
-            problems.extend(found)
-
-    lists = {name: getattr(current, name) for name in LIST_FIELDS}
-    for name in LIST_FIELDS:
-        if name not in values:
-            if full:
-                lists[name] = getattr(EMPTY_STATE, name)
-            continue
-        raw = values[name] if values[name] is not None else []
-        lists[name], found = _clean_list(name, raw, current, refs)
-        problems.extend(found)
-
-    # Dialects that address one field at a time (keyed, legacy) change the first address and
-    # single attributes without replacing the lists.
-    if "first_address" in values:
-        lists["addresses"], found = merge_first_address(lists["addresses"], values["first_address"])
-        problems.extend(found)
-    if "attributes_merge" in values:
-        lists["attributes"], found = attribute_services.merge_attributes(
-            lists["attributes"], values["attributes_merge"], definitions=refs.attributes, at=("attributes_merge",)
-        )
-        problems.extend(found)
-
-    source_id = None
-    if values.get("source_id") not in (None, ""):
-        source, found = resolve_one(
-            refs.sources, raw_id=values["source_id"], raw_name=None, id_at=("source_id",), name_at=(), label="source"
-        )
-        problems.extend(found)
-        source_id = source.pk if source is not None else None
-
-    state = current.evolve(scalars=scalars, record_type_id=record_type_id, groups=frozenset(groups), **lists)
-    if any(path.frames for path in state.paths) and not state.scalars["timezone_id"]:
-        problems.append(
-            Problem(
-                ("timezone_id",), ProblemCode.REQUIRED, "A time zone (IANA name) is required with quiet time frames."
-            )
-        )
-    if problems:
-        return problems
-    changed = diff_states(current, state) if stored is not None else diff_states(EMPTY_STATE, state)
-    return Plan(index=index, stored=stored, state=state, changed=tuple(changed), source_id=source_id)
+            draft.found(found)
+    return frozenset(groups)
 
 
-def _clean_list(name: str, raw: object, current: ContactState, refs: References) -> tuple[object, list[Problem]]:
-    if name == "topics":
-        found, problems = resolve_many(refs.topics, raw, by="id", at=("topics",), label="topic")
-        return frozenset(found), problems
-    if name == "tags":
-        return _clean_tags(raw)
-    if name == "addresses":
-        return clean_addresses(raw)
-    if name == "paths":
-        current_paths = {path.definition_id: path for path in current.paths}
-        return path_services.clean_paths(raw, definitions=refs.paths, current=current_paths)
-    return attribute_services.clean_attributes(raw, definitions=refs.attributes)
+def _present_list(draft: Draft, name: str) -> object | None:
+    """A list field's new raw value: the one sent (``null`` = empty), ``[]`` when FULL
+    omits it, None when it stays as stored."""
+    if name in draft.values:
+        return draft.values[name] if draft.values[name] is not None else []
+    return [] if draft.full else None
 
 
-def _clean_tags(raw: object) -> tuple[tuple[str, ...], list[Problem]]:
+def _plan_topics(draft: Draft) -> frozenset[int]:
+    raw = _present_list(draft, "topics")
+    if raw is None:
+        return draft.current.topics
+    found, problems = resolve_many(draft.refs.topics, raw, by="id", at=("topics",), label="topic")
+    draft.found(problems)
+    return frozenset(found)
+
+
+def _plan_tags(draft: Draft) -> tuple[str, ...]:
     """Tag names in the client's order, each once."""
+    raw = _present_list(draft, "tags")
+    if raw is None:
+        return draft.current.tags
     if not isinstance(raw, list):
-        return (), [Problem(("tags",), ProblemCode.INVALID, "Tags must be a list of names.")]
+        draft.found([Problem(("tags",), ProblemCode.INVALID, "Tags must be a list of names.")])
+        return ()
     names: dict[str, None] = {}
-    problems = []
     for index, value in enumerate(raw):
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > TAG_MAX_LENGTH:
-            problems.append(
-                Problem(("tags", index), ProblemCode.INVALID, f"A tag is a name of 1 to {TAG_MAX_LENGTH} characters.")
-            )
+            message = f"A tag is a name of 1 to {TAG_MAX_LENGTH} characters."
+            draft.found([Problem(("tags", index), ProblemCode.INVALID, message)])
         else:
             names[value.strip()] = None
-    return tuple(names), problems
+    return tuple(names)
 
 
-def _check_read_only(values: dict, stored: StoredContact | None) -> list[Problem]:
+def _plan_nested(draft: Draft) -> dict[str, tuple]:
+    """Each nested kind's new list: replaced when sent (or emptied by FULL), then changed
+    by the kind's merge keys (dialects that address one field at a time)."""
+    nested = dict(draft.current.nested)
+    for kind in NESTED_KINDS:
+        definitions = draft.refs.nested[kind.field]
+        current = draft.current.nested[kind.field]
+        raw = _present_list(draft, kind.field)
+        if raw is not None:
+            nested[kind.field], found = kind.clean(raw, definitions=definitions, current=current)
+            draft.found(found)
+        for key in kind.merge_keys:
+            if key in draft.values:
+                nested[kind.field], found = kind.merge(
+                    key, nested[kind.field], draft.values[key], definitions=definitions, at=(key,)
+                )
+                draft.found(found)
+    return nested
+
+
+def _plan_source(draft: Draft) -> int | None:
+    """The Source making the change (``modified_source``; ``created_source`` too on create)."""
+    if draft.values.get("source_id") in (None, ""):
+        return None
+    source, found = resolve_one(
+        draft.refs.sources,
+        raw_id=draft.values["source_id"],
+        raw_name=None,
+        id_at=("source_id",),
+        name_at=(),
+        label="source",
+    )
+    draft.found(found)
+    return source.pk if source is not None else None
+
+
+def _check_read_only(draft: Draft) -> None:
     """Echoing a read-only field's stored value is a no-op; anything else is refused."""
-    problems = []
     for name, stored_value in READ_ONLY.items():
-        if name not in values:
+        if name not in draft.values:
             continue
-        if stored is None:
-            if values[name] not in (None, ""):
-                problems.append(Problem((name,), ProblemCode.READ_ONLY, "This field is read-only and cannot be set."))
-        elif not same_read_only_value(stored_value(stored.contact), values[name]):
-            problems.append(
-                Problem((name,), ProblemCode.READ_ONLY, "This field is read-only and differs from the stored value.")
-            )
-    return problems
+        if draft.stored is None:
+            if draft.values[name] not in (None, ""):
+                message = "This field is read-only and cannot be set."
+                draft.found([Problem((name,), ProblemCode.READ_ONLY, message)])
+        elif not same_read_only_value(stored_value(draft.stored.contact), draft.values[name]):
+            message = "This field is read-only and differs from the stored value."
+            draft.found([Problem((name,), ProblemCode.READ_ONLY, message)])

@@ -4,28 +4,16 @@ Names resolve within the organization only; when an element carries both an id a
 the id wins; every unknown id or name is reported at its location.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 
-from attributes import services as attribute_services
+from contacts.foundations.lookup import Named, find_named
+from contacts.foundations.problems import Location, Problem, ProblemCode
 from contacts.ids import parse_id
 from contacts.models import Group, Organization, RecordType, Source, Tag, Topic
-from contacts.services.lookup import Named, find_named
+from contacts.services.kinds import NESTED_KINDS
 from contacts.services.ops import referenced_values, state_document
 from contacts.services.state import StoredContact
-from contacts.services.types import ChangeSet, Location, Problem, ProblemCode
-from paths import services as path_services
-
-
-@dataclass(frozen=True)
-class References:
-    record_types: Named
-    default_record_type: RecordType | None
-    groups: Named
-    topics: Named
-    sources: Named
-    paths: Named
-    attributes: Named
+from contacts.services.types import ChangeSet, References
 
 
 def _as_list(value: object) -> list:
@@ -41,7 +29,7 @@ def _names(values: Iterable[object]) -> set[str]:
 
 
 def resolve_references(
-    *, organization: Organization, items: Sequence[ChangeSet], stored: dict[int, StoredContact] | None = None
+    *, organization: Organization, items: Sequence[ChangeSet], stored: Mapping[int, StoredContact] | None = None
 ) -> References:
     """Everything the items refer to, in a fixed number of queries whatever their count.
     OPS items also refer to what their stored contact holds (``stored``)."""
@@ -72,17 +60,17 @@ def resolve_references(
         groups=groups,
         topics=topics,
         sources=sources,
-        paths=path_services.resolve_path_definitions(
-            organization=organization, items=(p for v in values for p in _as_list(v.get("paths")))
-        ),
-        attributes=attribute_services.resolve_attribute_definitions(
-            organization=organization,
-            items=(a for v in values for key in ("attributes", "attributes_merge") for a in _as_list(v.get(key))),
-        ),
+        nested={
+            kind.field: kind.resolve(
+                organization=organization,
+                items=(i for v in values for key in (kind.field, *kind.merge_keys) for i in _as_list(v.get(key))),
+            )
+            for kind in NESTED_KINDS
+        },
     )
 
 
-def _with_operation_references(item: ChangeSet, stored: StoredContact | None) -> dict:
+def _with_operation_references(item: ChangeSet, stored: StoredContact | None) -> Mapping:
     """The item's values, plus for OPS the stored contact's references and the names and
     ids the operations mention."""
     if not item.operations:

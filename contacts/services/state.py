@@ -3,15 +3,14 @@ without touching rows, and load many contacts' states in a fixed number of queri
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from attributes import services as attribute_services
+from contacts.foundations.kinds import StoredRow
+from contacts.foundations.sql import fetch_for_contacts, table
 from contacts.models import Contact, ContactTag, Organization, Tag
-from contacts.services.addresses import AddressState, StoredAddress, load_addresses
-from contacts.services.sql import fetch_by_ids, table
+from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
-from paths import services as path_services
 
 GroupLink = Contact.groups.through
 TopicLink = Contact.topics.through
@@ -19,87 +18,91 @@ TopicLink = Contact.topics.through
 
 @dataclass(frozen=True)
 class ContactState:
-    scalars: dict[str, object]
+    """``nested`` holds each nested kind's items, by the kind's field (``"paths"``)."""
+
+    scalars: Mapping[str, object]
     record_type_id: int | None = None
     groups: frozenset[int] = frozenset()
     topics: frozenset[int] = frozenset()
     tags: tuple[str, ...] = ()
-    addresses: tuple[AddressState, ...] = ()
-    paths: tuple["path_services.PathState", ...] = ()
-    attributes: tuple["attribute_services.AttributeState", ...] = ()
+    nested: Mapping[str, tuple] = field(default_factory=lambda: {kind.field: () for kind in NESTED_KINDS})
 
     def evolve(self, **changes: object) -> "ContactState":
         return replace(self, **changes)
 
+    def value(self, name: str) -> object:
+        """A field by its canonical name: a scalar, a link set or a nested list."""
+        if name in self.scalars:
+            return self.scalars[name]
+        if name in self.nested:
+            return self.nested[name]
+        return getattr(self, name)
+
 
 EMPTY_STATE = ContactState(scalars={name: spec.cleared for name, spec in SCALARS.items()})
+#: The fields besides the scalars, in the order history lists them.
+RELATION_FIELDS = ("record_type_id", "groups", "topics", "tags", *(kind.field for kind in NESTED_KINDS))
 
 
 @dataclass
 class StoredContact:
-    """A locked contact with its state and the row ids needed to write its children."""
+    """A locked contact with its state and the row ids needed to write its relations."""
 
     contact: Contact
     state: ContactState
     group_rows: dict[int, int] = field(default_factory=dict)  # group id → through row id
     topic_rows: dict[int, int] = field(default_factory=dict)  # topic id → through row id
     tag_rows: dict[str, int] = field(default_factory=dict)  # tag name → ContactTag id, in order
-    addresses: list[StoredAddress] = field(default_factory=list)
-    paths: list["path_services.StoredPath"] = field(default_factory=list)
-    attributes: list["attribute_services.StoredAttribute"] = field(default_factory=list)
+    nested_rows: dict[str, list[StoredRow]] = field(default_factory=dict)  # kind field → stored rows
 
 
 def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> dict[int, StoredContact]:
-    """Lock the contacts (``SELECT … FOR UPDATE``, in id order so concurrent batches cannot
-    deadlock) and load their nested data: nine queries whatever the count."""
+    """Lock the organization's contacts among ``contact_ids`` (``SELECT … FOR UPDATE``, in id
+    order so concurrent batches cannot deadlock) and load their relations. Ids of other
+    organizations are neither locked nor read. A fixed number of queries whatever the count."""
     ids = sorted(set(contact_ids))
     if not ids:
         return {}
     # Lock the contact rows only; the creating source is joined for the read-only ``source`` check.
-    # Found by primary key alone (the organization is checked here): the planner then always
-    # takes the primary key index.
     locked = Contact.objects.select_for_update(of=("self",)).select_related("created_source")
-    contacts = [c for c in locked.filter(pk__in=ids).order_by("pk") if c.organization_id == organization.pk]
+    contacts = list(locked.filter(organization=organization, pk__in=ids).order_by("pk"))
     found = [contact.pk for contact in contacts]
-    # Group, topic and tag links in one round trip (tags in their order).
-    group_rows: dict[int, dict[int, int]] = defaultdict(dict)
-    topic_rows: dict[int, dict[int, int]] = defaultdict(dict)
-    tag_rows: dict[int, dict[str, int]] = defaultdict(dict)
-    for kind, contact_id, _, row_id, target, name in fetch_by_ids(
-        f"SELECT 'group', contact_id, 0, id, group_id, NULL FROM {table(GroupLink)} WHERE contact_id IN ({{ids}}) "
-        f"UNION ALL SELECT 'topic', contact_id, 0, id, topic_id, NULL FROM {table(TopicLink)} "
-        f"WHERE contact_id IN ({{ids}}) "
-        f"UNION ALL SELECT 'tag', link.contact_id, link.position, link.id, link.tag_id, tag.name "
-        f"FROM {table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id "
-        f"WHERE link.contact_id IN ({{ids}}) ORDER BY 1, 2, 3, 4",
-        found,
-    ):
-        if kind == "group":
-            group_rows[contact_id][target] = row_id
-        elif kind == "topic":
-            topic_rows[contact_id][target] = row_id
-        else:
-            tag_rows[contact_id][name] = row_id
-    addresses = load_addresses(found)
-    paths = path_services.load_paths(found)
-    attributes = attribute_services.load_attributes(found)
+    links = _load_links(organization.pk, found)
+    nested = {kind.field: kind.load(organization_id=organization.pk, contact_ids=found) for kind in NESTED_KINDS}
     stored = {}
     for contact in contacts:
         pk = contact.pk
+        groups, topics, tags = links["group"][pk], links["topic"][pk], links["tag"][pk]
+        rows = {name: by_contact.get(pk, []) for name, by_contact in nested.items()}
         state = ContactState(
             scalars={name: getattr(contact, name) for name in SCALARS},
             record_type_id=contact.record_type_id,
-            groups=frozenset(group_rows[pk]),
-            topics=frozenset(topic_rows[pk]),
-            tags=tuple(tag_rows[pk]),
-            addresses=tuple(address.state for address in addresses[pk]),
-            paths=tuple(path.state for path in paths[pk]),
-            attributes=tuple(value.state for value in attributes[pk]),
+            groups=frozenset(groups),
+            topics=frozenset(topics),
+            tags=tuple(tags),
+            nested={name: tuple(row.state for row in kind_rows) for name, kind_rows in rows.items()},
         )
-        stored[pk] = StoredContact(
-            contact, state, group_rows[pk], topic_rows[pk], tag_rows[pk], addresses[pk], paths[pk], attributes[pk]
-        )
+        stored[pk] = StoredContact(contact, state, groups, topics, tags, rows)
     return stored
+
+
+def _load_links(organization_id: int, contact_ids: list[int]) -> dict[str, dict[int, dict]]:
+    """Group, topic and tag links in one round trip (tags in their order): for each kind,
+    contact id → {group id, topic id or tag name → link row id}."""
+    links: dict[str, dict[int, dict]] = {kind: defaultdict(dict) for kind in ("group", "topic", "tag")}
+    for kind, contact_id, _, row_id, target, name in fetch_for_contacts(
+        f"SELECT 'group', contact_id, 0, id, group_id, NULL FROM {table(GroupLink)} "
+        "WHERE contact_id IN {contacts} "
+        f"UNION ALL SELECT 'topic', contact_id, 0, id, topic_id, NULL FROM {table(TopicLink)} "
+        "WHERE contact_id IN {contacts} "
+        f"UNION ALL SELECT 'tag', link.contact_id, link.position, link.id, link.tag_id, tag.name "
+        f"FROM {table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id "
+        "WHERE link.contact_id IN {contacts} ORDER BY 1, 2, 3, 4",
+        organization_id=organization_id,
+        contact_ids=contact_ids,
+    ):
+        links[kind][contact_id][name if kind == "tag" else target] = row_id
+    return links
 
 
 def _json(value: object) -> object:
@@ -110,23 +113,18 @@ def _json(value: object) -> object:
 
 def state_as_json(state: ContactState, name: str) -> object:
     """One field of a state in the JSON form history rows store."""
-    if name in SCALARS:
-        return _json(state.scalars[name])
-    value = getattr(state, name)
+    value = state.value(name)
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, tuple):
         return [item if isinstance(item, str) else item.as_json() for item in value]
-    return value
-
-
-NESTED_FIELDS = ("record_type_id", "groups", "topics", "tags", "addresses", "paths", "attributes")
+    return _json(value)
 
 
 def diff_states(before: ContactState, after: ContactState) -> list[str]:
     """Names of the fields whose value differs, scalars first."""
     changed = [name for name in SCALARS if before.scalars[name] != after.scalars[name]]
-    changed.extend(name for name in NESTED_FIELDS if getattr(before, name) != getattr(after, name))
+    changed.extend(name for name in RELATION_FIELDS if before.value(name) != after.value(name))
     return changed
 
 

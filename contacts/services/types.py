@@ -1,5 +1,6 @@
 """The engine's vocabulary: the canonical change a dialect hands in (ChangeSet), the
-problems it finds (Problem) and what it answers per item (ItemResult).
+references it resolves (References) and what it answers per item (ItemResult); problems
+are ``contacts.foundations.problems``.
 
 Canonical names are the model's snake_case names (DESIGN §3). A ChangeSet's ``values`` holds
 only the keys the client sent; what an absent key means depends on the mode (FULL clears,
@@ -7,45 +8,19 @@ PARTIAL keeps).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-#: Where a problem lies, in canonical names: ("paths", 1, "value") or ("first_name",).
-Location = tuple[str | int, ...]
+from contacts.foundations.lookup import Named
+from contacts.foundations.problems import Location, Problem, ProblemCode
+from contacts.models import RecordType
 
 
 class UpdateMode(StrEnum):
     FULL = "full"
     PARTIAL = "partial"
     OPS = "ops"
-
-
-class ProblemCode(StrEnum):
-    REQUIRED = "required"
-    INVALID = "invalid"
-    TOO_LONG = "too_long"
-    OUT_OF_RANGE = "out_of_range"
-    NOT_ALLOWED = "not_allowed"
-    UNKNOWN = "unknown"
-    UNKNOWN_FIELD = "unknown_field"
-    DUPLICATE = "duplicate"
-    READ_ONLY = "read_only"
-    INVALID_EMAIL = "invalid_email"
-    INVALID_PHONE = "invalid_phone"
-    INVALID_TIMEZONE = "invalid_timezone"
-    EXTERNAL_ID_TAKEN = "external_id_taken"
-    NOT_FOUND = "not_found"
-    VERSION_MISMATCH = "version_mismatch"
-
-
-@dataclass(frozen=True)
-class Problem:
-    location: Location
-    code: ProblemCode
-    message: str
-    #: Extra facts a dialect may show, e.g. {"existing_id": 12} for an external id conflict.
-    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +44,19 @@ class ChangeSet:
     replace_groups: bool = False
     #: OPS mode: the operations (``contacts.services.ops.Operation``), applied in order.
     operations: tuple = ()
+
+
+@dataclass(frozen=True)
+class References:
+    """Everything a batch's items name, found in a fixed number of queries (resolution)."""
+
+    record_types: Named
+    default_record_type: RecordType | None
+    groups: Named
+    topics: Named
+    sources: Named
+    #: Nested kind (its field) → the definitions its items name.
+    nested: Mapping[str, Named]
 
 
 class ItemStatus(StrEnum):
@@ -121,11 +109,3 @@ class BatchTooLarge(Exception):
         super().__init__(f"A batch holds at most {limit} contacts; this one has {size}.")
         self.size = size
         self.limit = limit
-
-
-def unknown_fields(item: Mapping[str, Any], allowed: frozenset[str], at: Location, label: str) -> list[Problem]:
-    """A problem for each key of a nested item that its kind does not have, in key order."""
-    return [
-        Problem((*at, key), ProblemCode.UNKNOWN_FIELD, f"Unknown {label} field {key!r}.")
-        for key in sorted(item.keys() - allowed, key=str)
-    ]

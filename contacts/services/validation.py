@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
 
+from contacts.foundations.problems import ProblemCode
 from contacts.models.contact import EmailFormat, Gender, MaritalStatus, Status
-from contacts.services.types import ProblemCode
 
 CUSTOM_FIELDS_MAX_BYTES = 64 * 1024
 INTEGER = re.compile(r"-?[0-9]{1,12}")

@@ -5,14 +5,12 @@ batch; §9: only the columns that change)."""
 from collections.abc import Sequence
 from datetime import datetime
 
-from attributes import services as attribute_services
+from contacts.foundations.sql import insert_rows, update_rows
 from contacts.models import Contact, ContactTag, Organization
-from contacts.services.addresses import write_addresses
+from contacts.services.kinds import NESTED_KINDS
 from contacts.services.planning import Plan
 from contacts.services.resolution import ensure_tags
-from contacts.services.sql import insert_rows, update_rows
 from contacts.services.validation import SCALARS
-from paths import services as path_services
 
 GroupRow = Contact.groups.through
 TopicRow = Contact.topics.through
@@ -36,7 +34,7 @@ def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: d
     return {plan.index: row.pk for plan, row in zip(plans, rows, strict=True)}
 
 
-def update_contacts(*, plans: Sequence[Plan], now: datetime) -> None:
+def update_contacts(*, organization: Organization, plans: Sequence[Plan], now: datetime) -> None:
     """One bulk UPDATE of the changed contacts, limited to the union of changed columns."""
     columns = {"version", "updated_at"}
     for plan in plans:
@@ -54,13 +52,29 @@ def update_contacts(*, plans: Sequence[Plan], now: datetime) -> None:
             row["modified_source_id"] = plan.source_id
         rows.append(row)
     if rows:
-        update_rows(Contact, rows, sorted(columns))
+        update_rows(Contact, rows, sorted(columns), organization_id=organization.pk)
 
 
 def write_children(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
-    """Groups, topics, tags, addresses, paths and attribute values of every planned contact."""
+    """Groups, topics, tags and every nested kind of the planned contacts, each kind in a
+    fixed number of statements for the whole batch."""
+    write_links(organization=organization, plans=plans, contact_ids=contact_ids)
+    for kind in NESTED_KINDS:
+        changes = {
+            contact_ids[plan.index]: (
+                plan.stored.nested_rows[kind.field] if plan.stored else [],
+                plan.state.nested[kind.field],
+            )
+            for plan in plans
+            if kind.field in plan.changed
+        }
+        if changes:
+            kind.write(organization_id=organization.pk, changes=changes)
+
+
+def write_links(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
+    """Group, topic and tag links: stale ones deleted, new ones inserted."""
     group_rows, stale_groups, topic_rows, stale_topics, stale_tags, wanted_tags = [], [], [], [], [], {}
-    addresses, paths, attributes = {}, {}, {}
     for plan in plans:
         contact_id = contact_ids[plan.index]
         stored = plan.stored
@@ -82,23 +96,17 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
             # The list is rewritten whole so that its order is the client's.
             stale_tags.extend(stored.tag_rows.values() if stored else ())
             wanted_tags[contact_id] = plan.state.tags
-        if "addresses" in changed:
-            addresses[contact_id] = (stored.addresses if stored else [], plan.state.addresses)
-        if "paths" in changed:
-            paths[contact_id] = (stored.paths if stored else [], plan.state.paths)
-        if "attributes" in changed:
-            attributes[contact_id] = (stored.attributes if stored else [], plan.state.attributes)
-
+    scope = {"contact__organization_id": organization.pk}
     if stale_groups:
-        GroupRow.objects.filter(pk__in=stale_groups).delete()
+        GroupRow.objects.filter(pk__in=stale_groups, **scope).delete()
     if group_rows:
         GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
     if stale_topics:
-        TopicRow.objects.filter(pk__in=stale_topics).delete()
+        TopicRow.objects.filter(pk__in=stale_topics, **scope).delete()
     if topic_rows:
         TopicRow.objects.bulk_create(topic_rows)
     if stale_tags:
-        ContactTag.objects.filter(pk__in=stale_tags).delete()
+        ContactTag.objects.filter(pk__in=stale_tags, **scope).delete()
     if any(wanted_tags.values()):
         tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
         insert_rows(
@@ -109,9 +117,3 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
                 for position, name in enumerate(names)
             ],
         )
-    if addresses:
-        write_addresses(addresses)
-    if paths:
-        path_services.write_paths(paths)
-    if attributes:
-        attribute_services.write_attributes(attributes)

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from attributes.models import AttributeDefinition, DataType, DisplayFormat
 from contacts.auth.keys import decrypt_key, issue_api_key
+from contacts.management.demo_contacts import DEMO_CONTACTS, ensure_demo_contacts
 from contacts.models import ApiKey, Group, Membership, Organization, RecordType, Scope, Source, Topic
-from contacts.services.demo import DEMO_CONTACTS, ensure_demo_contacts
 from contacts.services.reference import create_record_type
 from paths.models import PathDefinition, PathKind
 

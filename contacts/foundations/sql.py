@@ -14,6 +14,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
 from django.db.models import Field, JSONField, Model
 
+from contacts.models import Contact
+
+#: Every organization-scoped statement reaches child rows through the contacts table.
+CONTACT_TABLE = Contact._meta.db_table
 #: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
 MAX_PARAMETERS = 60_000
 
@@ -21,9 +25,9 @@ MAX_PARAMETERS = 60_000
 Row = dict[str, object]
 
 
-def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) -> None:
-    """``UPDATE`` the given columns of many rows, each to its own value, in one statement.
-    Each row is a dict of field attnames (``"id"`` names the row)."""
+def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], *, organization_id: int) -> None:
+    """``UPDATE`` the given columns of many rows of one organization, each to its own value,
+    in one statement. Each row is a dict of field attnames (``"id"`` names the row)."""
     if not rows or not fields:
         return
     connection = connections[router.db_for_write(model)]
@@ -32,6 +36,7 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) 
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     pk = quote(meta.pk.column)
+    scope = organization_condition(model, table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The rows are found by primary key (index scan on the id list), and each reads its
@@ -48,11 +53,8 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) 
             document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
-                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[]))",
-                [
-                    json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False),
-                    ids,
-                ],
+                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])) AND {scope}",
+                [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, organization_id],
             )
             return
         assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
@@ -66,8 +68,9 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str]) 
                 params.extend(f.get_db_prep_save(row[f.attname], connection) for f in columns)
             placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
             cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v WHERE {table}.{pk} = v.column1",
-                params,
+                f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
+                f"WHERE {table}.{pk} = v.column1 AND {scope}",
+                [*params, organization_id],
             )
 
 
@@ -117,16 +120,49 @@ def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
     return json.dumps(_json_rows(columns, rows), cls=ExactJSONEncoder, ensure_ascii=False)
 
 
-def fetch_by_ids(sql: str, ids: Sequence[int]) -> list[tuple]:
-    """Rows of a plain ``SELECT`` whose ``{ids}`` (once or more) is the given ids. The engine's
-    loads run on every update, and compiling them through the ORM costs as much as running them."""
-    if not ids:
+def fetch_for_contacts(sql: str, *, organization_id: int, contact_ids: Sequence[int]) -> list[tuple]:
+    """Rows of a plain ``SELECT`` in which each ``{contacts}`` stands for the ids of those of
+    the given contacts that belong to the organization (a subquery): a load never reads
+    another tenant's rows, whatever ids it is handed. The engine's loads run on every update,
+    and compiling them through the ORM costs as much as running them."""
+    if not contact_ids:
         return []
+    contacts = (
+        f"(SELECT id FROM {quoted(CONTACT_TABLE)} WHERE organization_id = %s "
+        f"AND id IN ({', '.join(['%s'] * len(contact_ids))}))"
+    )
     connection = connections["default"]
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), list(ids) * sql.count("{ids}"))
+        cursor.execute(sql.format(contacts=contacts), [organization_id, *contact_ids] * sql.count("{contacts}"))
         return cursor.fetchall()
 
 
+def organization_condition(model: type[Model], table: str) -> str:
+    """A ``WHERE`` condition (one ``%s``: the organization id) that keeps a statement on
+    ``table`` (the model's table, quoted) to one organization's rows: by its own
+    ``organization_id``, or through the contact a row belongs to."""
+    field_names = {f.name for f in model._meta.concrete_fields}
+    if "organization" in field_names:
+        return f"{table}.organization_id = %s"
+    if "contact" in field_names:
+        return f"{table}.contact_id IN (SELECT id FROM {quoted(CONTACT_TABLE)} WHERE organization_id = %s)"
+    raise ValueError(f"{model.__name__} rows are not scoped to an organization")
+
+
+def scoped_to(model: type[Model], organization_id: int) -> dict[str, int]:
+    """The ORM filter for the same scope as ``organization_condition``."""
+    field_names = {f.name for f in model._meta.concrete_fields}
+    if "organization" in field_names:
+        return {"organization_id": organization_id}
+    if "contact" in field_names:
+        return {"contact__organization_id": organization_id}
+    raise ValueError(f"{model.__name__} rows are not scoped to an organization")
+
+
+def quoted(name: str) -> str:
+    """A table or column name quoted for the database."""
+    return connections["default"].ops.quote_name(name)
+
+
 def table(model: type[Model]) -> str:
-    return connections["default"].ops.quote_name(model._meta.db_table)
+    return quoted(model._meta.db_table)

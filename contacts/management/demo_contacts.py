@@ -2,8 +2,7 @@
 
 from contacts.models import Channel, Organization
 from contacts.selectors import contact_ids_by_external_id
-from contacts.services.engine import apply_updates
-from contacts.services.types import Actor, ChangeSet, UpdateMode
+from contacts.services import Actor, ChangeSet, UpdateMode, apply_updates
 
 DEMO_CONTACTS: tuple[dict[str, object], ...] = (
     {

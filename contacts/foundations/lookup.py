@@ -1,5 +1,6 @@
 """Finding organization-owned rows by id or name, the one way every kind is resolved
-(record types, groups, topics, sources here; path and attribute definitions in their apps).
+(record types, groups, topics and sources for the engine; path and attribute definitions
+for their nested kinds).
 
 DESIGN §4: one query per kind per request or batch; the id wins when an element carries
 both; every unknown id or name is reported at its location.
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Model
 
+from contacts.foundations.problems import Location, Problem, ProblemCode
 from contacts.ids import parse_id
-from contacts.services.types import Location, Problem, ProblemCode
 
 
 @dataclass(frozen=True)
