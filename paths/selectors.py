@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from paths.models import ContactPath, PathDefinition
+from paths.models import ContactPath
 
 
 def contact_paths_prefetch(lookup: str = "paths") -> Prefetch:
@@ -11,7 +11,3 @@ def contact_paths_prefetch(lookup: str = "paths") -> Prefetch:
         lookup,
         queryset=ContactPath.objects.select_related("definition").prefetch_related("quiet_time_frames"),
     )
-
-
-def path_definitions(organization):
-    return PathDefinition.objects.filter(organization=organization)

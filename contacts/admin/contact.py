@@ -8,20 +8,20 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from attributes.models import ContactAttributeValue
-from contacts.admin.contact_form import ContactAdminForm, admin_actor
+from contacts.admin.contact_form import ContactAdminForm, ContactInlineFormSet, admin_actor
 from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
 from contacts.models import Address, Channel, Contact, ContactChange, ContactTag
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.selectors import contact_history
-from contacts.services import delete_contact
+from contacts.services import UpdateRejected, delete_contact
 from paths.admin import ContactPathInlineForm
 from paths.models import ContactPath
 
@@ -30,6 +30,7 @@ HISTORY_LIMIT = 50
 
 class AddressInline(OrganizationScopedAdminMixin, admin.TabularInline):
     model = Address
+    formset = ContactInlineFormSet
     organization_lookup = "contact__organization"
     extra = 0
     fields = (
@@ -51,6 +52,7 @@ class ContactPathInline(OrganizationScopedAdminMixin, admin.TabularInline):
 
     model = ContactPath
     form = ContactPathInlineForm
+    formset = ContactInlineFormSet
     organization_lookup = "contact__organization"
     extra = 0
     show_change_link = True
@@ -62,6 +64,7 @@ class ContactPathInline(OrganizationScopedAdminMixin, admin.TabularInline):
 
 class ContactAttributeValueInline(OrganizationScopedAdminMixin, admin.TabularInline):
     model = ContactAttributeValue
+    formset = ContactInlineFormSet
     organization_lookup = "contact__organization"
     extra = 0
     fields = ("position", "definition", "values")
@@ -133,15 +136,20 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"admin_request": request})
 
-    def _create_formsets(self, request: HttpRequest, obj: Contact, change: bool):
-        # The engine needs the inline rows while the form validates (ContactAdminForm).
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        obj._admin_inline_formsets = formsets
-        return formsets, inline_instances
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except UpdateRejected as rejected:
+            # Another writer changed what the form's check relied on between the check and
+            # the save; nothing was written (the view's transaction rolled back).
+            self.message_user(request, f"Not saved, please review and save again: {rejected}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj: Contact, form: ContactAdminForm, change: bool) -> None:
-        """The engine already wrote the contact while validating the form; load what it stored."""
-        obj.pk = form.engine_result.contact_id
+        """Write the change the form checked, through the engine, and load what it stored."""
+        obj.pk = form.apply().contact_id
         obj.refresh_from_db()
 
     def save_related(self, request: HttpRequest, form: ContactAdminForm, formsets: list, change: bool) -> None:

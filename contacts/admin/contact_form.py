@@ -1,15 +1,17 @@
 """The contact change form, saved through the update engine (DESIGN §2: the admin obeys the
 same rules and lands in the same history as every dialect).
 
-The engine validates and writes in one step, so the form calls it once the form and its
-inlines are clean, and turns the engine's problems into errors on the matching form fields.
+The form and its inline rows together are one ChangeSet. ``clean`` builds it once the form
+and the inlines are valid and asks the engine what it would do (a dry run), turning the
+engine's problems into errors on the matching form fields; ``apply`` (from the admin's
+``save_model``) writes it, once, after validation.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.forms.formsets import BaseFormSet
+from django.forms.models import BaseInlineFormSet
 
 from attributes.models import ContactAttributeValue
 from contacts.addresses import COORDINATES, TEXT_KEYS
@@ -33,11 +35,22 @@ INLINES: dict[str, tuple[type, tuple[str, ...]]] = {
 }
 
 
+class ContactInlineFormSet(BaseInlineFormSet):
+    """An inline of the contact page. Its rows belong to the contact's ChangeSet, so the
+    formset makes itself known to the contact it edits, where the contact form finds it
+    while it validates (the admin builds the inlines before it validates the form)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inlines = self.instance.__dict__.setdefault("admin_inline_formsets", [])
+        inlines.append(self)
+
+
 class ContactAdminForm(forms.ModelForm):
-    """``admin_request`` is set by the admin (for the actor); the inline formsets arrive on
-    the instance (``_admin_inline_formsets``), created before the form validates."""
+    """``admin_request`` is set by the admin (for the actor)."""
 
     admin_request: Any = None
+    changeset: ChangeSet | None = None
     engine_result: ItemResult | None = None
 
     tag_list = forms.CharField(
@@ -56,24 +69,38 @@ class ContactAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["tag_list"] = ", ".join(link.tag.name for link in self.instance.tag_links.all())
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        formsets = getattr(self.instance, "_admin_inline_formsets", [])
+    def clean(self) -> dict[str, Any]:
+        """Check the whole change with the engine (a dry run: nothing is written here)."""
+        cleaned = super().clean()
+        formsets = self.instance.__dict__.get("admin_inline_formsets", [])
         if self.errors or not all(formset.is_valid() for formset in formsets):
-            return
+            return cleaned
         items = {name: _live_forms(formsets, model) for name, (model, _) in INLINES.items()}
-        organization = self.instance.organization if self.instance.pk else self.cleaned_data["organization"]
+        self.changeset = self._changeset(items)
         try:
-            self.engine_result = apply_update(
-                organization=organization,
-                item=self._changeset(items),
-                mode=UpdateMode.PARTIAL,
-                actor=admin_actor(self.admin_request),
-                channel=Channel.ADMIN,
-            )
+            self._apply(dry_run=True)
         except UpdateRejected as rejected:
+            self.changeset = None
             for problem in rejected.problems:
                 self._attach(problem, items)
+        return cleaned
+
+    def apply(self) -> ItemResult:
+        """Write the change ``clean`` checked (the admin's ``save_model`` calls it once).
+        Raises UpdateRejected when another writer changed what the check relied on."""
+        self.engine_result = self._apply(dry_run=False)
+        return self.engine_result
+
+    def _apply(self, *, dry_run: bool) -> ItemResult:
+        organization = self.instance.organization if self.instance.pk else self.cleaned_data["organization"]
+        return apply_update(
+            organization=organization,
+            item=self.changeset,
+            mode=UpdateMode.PARTIAL,
+            actor=admin_actor(self.admin_request),
+            channel=Channel.ADMIN,
+            dry_run=dry_run,
+        )
 
     def _changeset(self, items: dict[str, list[forms.Form]]) -> ChangeSet:
         data = self.cleaned_data
@@ -110,15 +137,12 @@ def admin_actor(request: Any) -> Actor:
     return Actor(label=f"user:{request.user.get_username()}", user_id=request.user.pk)
 
 
-def _live_forms(formsets: Iterable[BaseFormSet], model: type) -> list[forms.Form]:
+def _live_forms(formsets: Iterable[BaseInlineFormSet], model: type) -> list[forms.Form]:
     """The inline rows that remain after the save, in the order of their ``position``."""
     for formset in formsets:
         if formset.model is model:
-            rows = [
-                form
-                for form in formset.forms
-                if form.cleaned_data and not (formset.can_delete and formset._should_delete_form(form))
-            ]
+            deleted = {id(form) for form in formset.deleted_forms} if formset.can_delete else set()
+            rows = [form for form in formset.forms if form.cleaned_data and id(form) not in deleted]
             return sorted(rows, key=lambda form: form.cleaned_data.get("position") or 0)
     return []
 

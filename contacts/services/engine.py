@@ -30,12 +30,15 @@ def apply_updates(
     mode: UpdateMode,
     actor: Actor,
     channel: Channel,
+    dry_run: bool = False,
 ) -> list[ItemResult]:
     """Apply a batch of changes; one result per item, in order.
 
     Items are independent: an invalid item (``status=error`` with every problem found)
     changes nothing, while the valid ones are committed. ``contact_id=None`` creates.
-    Raises BatchTooLarge (nothing written) beyond BATCH_LIMIT items.
+    ``dry_run``: the whole sequence runs and is rolled back, so the results say what the
+    real call would do and nothing is kept. Raises BatchTooLarge (nothing written) beyond
+    BATCH_LIMIT items.
     """
     if len(items) > BATCH_LIMIT:
         raise BatchTooLarge(len(items), BATCH_LIMIT)
@@ -63,14 +66,25 @@ def apply_updates(
                 results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, tuple(planned))
         plans = _refuse_external_id_conflicts(organization, plans, items, results)
         _write(organization, plans, items, results, mode=mode, actor=actor, channel=channel)
+        if dry_run:
+            transaction.set_rollback(True)
     return [results[index] for index in range(len(items))]
 
 
 def apply_update(
-    *, organization: Organization, item: ChangeSet, mode: UpdateMode, actor: Actor, channel: Channel
+    *,
+    organization: Organization,
+    item: ChangeSet,
+    mode: UpdateMode,
+    actor: Actor,
+    channel: Channel,
+    dry_run: bool = False,
 ) -> ItemResult:
-    """Apply one change; raises UpdateRejected (nothing written) when it is refused."""
-    [result] = apply_updates(organization=organization, items=[item], mode=mode, actor=actor, channel=channel)
+    """Apply one change (or, with ``dry_run``, find out what it would do); raises
+    UpdateRejected (nothing written) when it is refused."""
+    [result] = apply_updates(
+        organization=organization, items=[item], mode=mode, actor=actor, channel=channel, dry_run=dry_run
+    )
     if not result.ok:
         raise UpdateRejected(result)
     return result

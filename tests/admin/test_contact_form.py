@@ -193,3 +193,58 @@ def test_adding_a_contact_in_the_admin_creates_it_through_the_engine(admin_clien
     created = Contact.objects.get(organization=org, external_id="002")
     assert created.first_name == "Grace" and created.uid.startswith("cnt_")
     assert ContactChange.objects.get(contact=created).mode == "create"
+
+
+def test_validating_the_form_writes_nothing_until_the_admin_saves(rf, contact):
+    """The engine checks the form with a dry run; the write happens once, in save_model."""
+    from django.contrib import admin as django_admin
+
+    request = rf.post(change_url(contact))
+    request.user = User.objects.create_superuser("checker", "checker@example.com", "pw")
+    model_admin = django_admin.site.get_model_admin(Contact)
+    data = form_data(contact, first_name="Augusta")
+    form = model_admin.get_form(request, contact, change=True)(data, instance=contact)
+    for formset_class, inline in model_admin.get_formsets_with_inlines(request, contact):
+        prefix = formset_class.get_default_prefix()
+        formset_class(**(model_admin.get_formset_kwargs(request, contact, inline, prefix) | {"data": data}))
+
+    assert form.is_valid(), form.errors
+    stored = Contact.objects.get(pk=contact.pk)
+    assert stored.first_name == "Ada" and stored.version == 1
+    assert ContactChange.objects.filter(contact=contact).count() == 1
+
+    result = form.apply()
+
+    assert result.status == "updated"
+    stored.refresh_from_db()
+    assert stored.first_name == "Augusta" and stored.version == 2
+    assert ContactChange.objects.filter(contact=contact, channel="admin").count() == 1
+
+
+def test_a_change_refused_at_save_time_is_reported_and_changes_nothing(admin_client, org, contact, monkeypatch):
+    """Another writer takes the external id between the form's check and its save."""
+    from contacts.admin.contact_form import ContactAdminForm
+
+    check_then_race = ContactAdminForm.apply
+
+    def apply_after_a_concurrent_writer(form):
+        apply(
+            org,
+            [
+                ChangeSet(
+                    values={"external_id": "taken", "first_name": "B", "last_name": "C", "record_type_name": "Employee"}
+                )
+            ],
+        )
+        return check_then_race(form)
+
+    monkeypatch.setattr(ContactAdminForm, "apply", apply_after_a_concurrent_writer)
+
+    response = admin_client.post(change_url(contact), form_data(contact, external_id="taken"), follow=True)
+
+    assert response.status_code == 200
+    assert "Not saved" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.external_id == "001" and contact.version == 1
+    # The view's transaction rolled back the concurrent writer's contact too (same test connection).
+    assert not Contact.objects.filter(organization=org, external_id="taken").exists()

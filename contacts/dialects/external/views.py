@@ -7,37 +7,32 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
-from contacts.api.errors import refusal_status_and_headers
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
 from contacts.dialects.external import wire
+from contacts.dialects.refusals import Refusals, RefusingView
 from contacts.selectors import contact_history_entries, contacts_for_read
 from contacts.services import Channel, ProblemCode, UpdateMode, UpdateRejected, apply_update
 
 
-def external_exception_handler(exc: Exception, context: dict) -> Response:
-    """``{"success": false, "error": {"code", "message", "details"}}`` for every refusal."""
-    if isinstance(exc, UpdateRejected):
-        if any(problem.code == ProblemCode.NOT_FOUND for problem in exc.problems):
-            return Response(wire.error_body("NOT_FOUND", "Contact not found"), status=404)
-        return Response(
-            wire.error_body("VALIDATION_ERROR", "Invalid field values", wire.details(exc.problems)), status=400
-        )
-    if not isinstance(exc, exceptions.APIException):
-        raise exc
-    status, headers = refusal_status_and_headers(exc, context["request"])
-    code = wire.ERROR_CODES.get(status, "ERROR")
-    return Response(wire.error_body(code, str(exc.detail)), status=status, headers=headers)
+def _translate(exc: Exception) -> tuple[int, dict] | None:
+    if not isinstance(exc, UpdateRejected):
+        return None
+    if any(problem.code == ProblemCode.NOT_FOUND for problem in exc.problems):
+        return 404, wire.error_body("NOT_FOUND", "Contact not found")
+    return 400, wire.error_body("VALIDATION_ERROR", "Invalid field values", wire.details(exc.problems))
 
 
-class ExternalContactView(ApiKeyOrganizationMixin, APIView):
+#: ``{"success": false, "error": {"code", "message", "details"}}`` for every refusal.
+REFUSALS = Refusals(prefix="/external/", body=wire.refusal, translate=_translate)
+
+
+class ExternalContactView(RefusingView, ApiKeyOrganizationMixin, APIView):
     """Read or partially update a contact by its public id (``cnt_…``). Only the fields
     sent change; ``tags`` and ``custom_fields`` replace the stored ones."""
 
+    refusals = REFUSALS
     authentication_classes = [HeaderKeyAuthentication, BearerKeyAuthentication]
-
-    def get_exception_handler(self):
-        return external_exception_handler
 
     def _contact(self, uid: str):
         contact = contacts_for_read(self.organization).filter(uid=uid).first()

@@ -95,5 +95,10 @@ def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> 
     return {"success": False, "error": {"code": code, "message": message, "details": extra or {}}}
 
 
+def refusal(status: int, message: str) -> dict[str, Any]:
+    """A refusal outside the update rules, its code chosen by status."""
+    return error_body(ERROR_CODES.get(status, "ERROR"), message)
+
+
 def render_history(entries: list[dict]) -> list[dict[str, Any]]:
     return [{**entry, "at": timestamp(entry["at"])} for entry in entries]

@@ -13,37 +13,34 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
-from contacts.api.errors import refusal_status_and_headers
 from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
 from contacts.auth.wsse import WsseAuthentication
 from contacts.dialects.keyed import wire
 from contacts.dialects.keyed.fields import Field, choice_value, field_registry
+from contacts.dialects.refusals import Refusals, RefusingView
 from contacts.ids import parse_id
 from contacts.selectors import contact_history_entries, contact_ids_by_key
 from contacts.services import BATCH_LIMIT, ChangeSet, Channel, UpdateMode, apply_updates
 
 
-def keyed_exception_handler(exc: Exception, context: dict) -> Response:
-    """Every error in the keyed envelope, with DRF's status and authentication headers."""
+def _translate(exc: Exception) -> tuple[int, dict] | None:
     if isinstance(exc, wire.KeyedError):
-        return Response(wire.reply(exc.data, exc.reply_code, exc.reply_text), status=exc.status)
+        return exc.status, wire.reply(exc.data, exc.reply_code, exc.reply_text)
     if isinstance(exc, exceptions.ParseError):
-        return Response(wire.reply("", wire.MALFORMED, f"Malformed request: {exc.detail}"), status=400)
-    if not isinstance(exc, exceptions.APIException):
-        raise exc
-    status, headers = refusal_status_and_headers(exc, context["request"])
-    reply_code = status if status == 429 else wire.REQUEST_REFUSED
-    return Response(wire.reply("", reply_code, str(exc.detail)), status=status, headers=headers)
+        return 400, wire.reply("", wire.MALFORMED, f"Malformed request: {exc.detail}")
+    return None
 
 
-class KeyedView(ApiKeyOrganizationMixin, APIView):
+#: Every error in the keyed envelope, with DRF's status and authentication headers.
+REFUSALS = Refusals(prefix="/api/v2/", body=wire.request_refusal, translate=_translate)
+
+
+class KeyedView(RefusingView, ApiKeyOrganizationMixin, APIView):
+    refusals = REFUSALS
     authentication_classes = [WsseAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication]
     read_scopes = (Scope.CONTACTS_READ, Scope.SETTINGS_READ)
-
-    def get_exception_handler(self):
-        return keyed_exception_handler
 
 
 class KeyedContactView(KeyedView):

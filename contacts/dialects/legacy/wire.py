@@ -39,6 +39,25 @@ ID_LISTS = ("email_message_ids", "sms_message_ids")
 NOTIFICATION_CHOICES = ("yes", "no")
 
 
+ERROR_CODES = {
+    400: "INVALID_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "THROTTLED",
+}
+
+
+def error_body(code: str, message: str, prop: str | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "property": prop}}
+
+
+def refusal(status: int, message: str) -> dict:
+    """A refusal outside the update rules, its code chosen by status."""
+    return error_body(ERROR_CODES.get(status, "ERROR"), message)
+
+
 class LegacyError(Exception):
     """A refusal: HTTP status (also the XML-RPC fault code), an error code, a message and
     the property concerned."""

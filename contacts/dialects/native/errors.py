@@ -2,8 +2,9 @@
 
 from rest_framework import status
 
-from contacts.api.errors import NativeError, native_exception_handler, summarize
+from contacts.api.errors import CODES_BY_STATUS, NativeError, envelope, native_exception_handler, summarize
 from contacts.dialects.native.wire import pointer_for
+from contacts.dialects.refusals import Refusals
 from contacts.services import BatchTooLarge, ItemResult, Problem, ProblemCode, UpdateRejected
 
 
@@ -48,3 +49,13 @@ def native_contact_exception_handler(exc: Exception, context: dict):
             status_code=status.HTTP_400_BAD_REQUEST, code="VALIDATION_ERROR", message=str(exc), errors={"": [str(exc)]}
         )
     return native_exception_handler(exc, context)
+
+
+def refusal(status_code: int, message: str) -> dict:
+    """A refusal outside the update rules in the native envelope."""
+    return envelope(status_code=status_code, code=CODES_BY_STATUS.get(status_code, "ERROR"), message=message)
+
+
+#: The native envelope also answers every path no other dialect owns (its views use DRF's
+#: exception handler, taught the engine's exceptions above).
+REFUSALS = Refusals(prefix="/rest/", body=refusal)

@@ -12,7 +12,6 @@ from contacts.dialects.native.wire import ADDRESS, ATTRIBUTE, FRAME, PATH, TOP_L
 from contacts.services import ChangeSet
 from contacts.services.ops import APPEND, OPS, Operation, Select
 
-WRITABLE_LISTS = {"paths", "addresses", "attributes", "groups", "group_names", "topics", "tags"}
 READ_ONLY = {"id", "uid", "created_at", "updated_at", "version", "created_source_id", "modified_source_id"}
 SELECTORS = {
     "attributes": {"orgAttrId": "org_attr_id", "name": "name"},

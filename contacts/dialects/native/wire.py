@@ -172,13 +172,11 @@ def pointer_for(problem: Problem) -> str:
         return "".join("/" + _escape(token) for token in location[1:])
     if problem.code == ProblemCode.UNKNOWN_FIELD:
         return "".join("/" + _escape(token) for token in location)
-    raw_last = False
     head = location[0]
-    tokens = [head if raw_last and len(location) == 1 else CANONICAL_TOP_LEVEL.get(head, head)]
+    tokens = [CANONICAL_TOP_LEVEL.get(head, head)]
     names = {canonical: wire for wire, canonical in NESTED.get(head, {}).items()}
-    for depth, token in enumerate(location[1:], start=1):
-        last = depth == len(location) - 1
-        if isinstance(token, int) or (raw_last and last):
+    for token in location[1:]:
+        if isinstance(token, int):
             tokens.append(token)
         elif head == "addresses" and token in GIS.values():
             tokens.extend(["gisLocation", "lat" if token == "latitude" else "lon"])

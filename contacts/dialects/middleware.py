@@ -7,35 +7,18 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from contacts.api.errors import CODES_BY_STATUS, envelope
+from contacts.dialects.external.views import REFUSALS as EXTERNAL
+from contacts.dialects.keyed.views import REFUSALS as KEYED
+from contacts.dialects.legacy.views import REFUSALS as LEGACY
+from contacts.dialects.native.errors import REFUSALS as NATIVE
 
-Render = Callable[[int, str], HttpResponse]
-
-
-def _native(status: int, message: str) -> HttpResponse:
-    return JsonResponse(envelope(status_code=status, code=CODES_BY_STATUS[status], message=message), status=status)
-
-
-def _keyed(status: int, message: str) -> HttpResponse:
-    return JsonResponse({"replyCode": status, "replyText": message, "data": ""}, status=status)
-
-
-def _external(status: int, message: str) -> HttpResponse:
-    code = {400: "VALIDATION_ERROR", 413: "PAYLOAD_TOO_LARGE"}[status]
-    return JsonResponse({"success": False, "error": {"code": code, "message": message, "details": {}}}, status=status)
-
-
-def _legacy(status: int, message: str) -> HttpResponse:
-    code = {400: "INVALID_REQUEST", 413: "PAYLOAD_TOO_LARGE"}[status]
-    return JsonResponse({"error": {"code": code, "message": message, "property": None}}, status=status)
-
-
-ENVELOPES: tuple[tuple[str, Render], ...] = (("/api/v2/", _keyed), ("/external/", _external), ("/api/2.0/", _legacy))
+#: Checked in order; the native dialect answers every other path.
+DIALECTS = (KEYED, EXTERNAL, LEGACY)
 
 
 def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    render = next((render for prefix, render in ENVELOPES if request.path.startswith(prefix)), _native)
-    return render(status, message)
+    refusals = next((dialect for dialect in DIALECTS if request.path.startswith(dialect.prefix)), NATIVE)
+    return JsonResponse(refusals.body(status, message), status=status)
 
 
 class RequestLimitsMiddleware:
