@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 
 from contacts.foundations.kinds import Changes, Definitions, NestedKind, StoredRow
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
-from contacts.foundations.sql import fetch_for_contacts, insert_rows, table
+from contacts.foundations.sql import delete_rows, fetch_for_contacts, insert_rows, table
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
 VALUE_MAX_LENGTH = 255
@@ -249,21 +249,16 @@ class Paths(NestedKind[PathState]):
         }
 
     def write(self, *, organization_id: int, changes: Changes) -> None:
-        """Paths as every kind does, then the frames of the paths whose frames change: one
-        delete and one insert for the whole batch."""
+        """Paths as every kind writes its rows, and the frames of the paths whose frames
+        change or that go: one delete and one insert of frames for the whole batch."""
         diff = self.diff(changes)
+        reframed = [old for old, state in diff.kept if old.state.frames != state.frames]
+        stale = [*diff.removed, *(old.row_id for old in reframed)]
+        delete_rows(QuietTimeFrame, stale, column="path_id", organization_id=organization_id)
         new_ids = self.write_rows(organization_id=organization_id, diff=diff, returning_ids=True)
-        reframed = [old.row_id for old, state in diff.kept if old.state.frames != state.frames]
-        frames = [
-            row
-            for old, state in diff.kept
-            if old.state.frames != state.frames
-            for row in _frame_rows(old.row_id, state.frames)
-        ]
+        frames = [row for old, state in diff.kept if old in reframed for row in _frame_rows(old.row_id, state.frames)]
         for path_id, (_, state) in zip(new_ids, diff.created, strict=True):
             frames.extend(_frame_rows(path_id, state.frames))
-        if reframed:
-            QuietTimeFrame.objects.filter(path_id__in=reframed, path__contact__organization_id=organization_id).delete()
         if frames:
             insert_rows(QuietTimeFrame, frames)
 

@@ -17,7 +17,7 @@ from django.db.models import Model
 
 from contacts.foundations.lookup import NOTHING, Named, find_named, item_keys, resolve_one
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
-from contacts.foundations.sql import fetch_for_contacts, insert_rows, quoted, scoped_to, update_rows
+from contacts.foundations.sql import delete_rows, fetch_for_contacts, insert_rows, quoted, update_rows
 
 
 class ItemState(Protocol):
@@ -237,8 +237,7 @@ class NestedKind(ABC, Generic[S]):
 
     def write_rows(self, *, organization_id: int, diff: RowDiff[S], returning_ids: bool = False) -> list[int]:
         """Apply a diff; with ``returning_ids`` the new rows' ids, in ``diff.created`` order."""
-        if diff.removed:
-            self.model.objects.filter(pk__in=diff.removed, **scoped_to(self.model, organization_id)).delete()
+        delete_rows(self.model, diff.removed, organization_id=organization_id)
         if diff.updated:
             update_rows(self.model, diff.updated, ["position", *self.columns], organization_id=organization_id)
         if not diff.created:

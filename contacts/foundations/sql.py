@@ -140,23 +140,48 @@ def fetch_for_contacts(sql: str, *, organization_id: int, contact_ids: Sequence[
 def organization_condition(model: type[Model], table: str) -> str:
     """A ``WHERE`` condition (one ``%s``: the organization id) that keeps a statement on
     ``table`` (the model's table, quoted) to one organization's rows: by its own
-    ``organization_id``, or through the contact a row belongs to."""
-    field_names = {f.name for f in model._meta.concrete_fields}
-    if "organization" in field_names:
+    ``organization_id``, or through the row it belongs to (a contact, a contact's path)."""
+    if _has_field(model, "organization"):
         return f"{table}.organization_id = %s"
-    if "contact" in field_names:
-        return f"{table}.contact_id IN (SELECT id FROM {quoted(CONTACT_TABLE)} WHERE organization_id = %s)"
+    owner = _owner(model)
+    parent = quoted(owner.related_model._meta.db_table)
+    return (
+        f"{table}.{quoted(owner.column)} IN (SELECT {parent}.id FROM {parent} "
+        f"WHERE {organization_condition(owner.related_model, parent)})"
+    )
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+def _owner(model: type[Model]) -> Field:
+    """The foreign key through which a row belongs to an organization: its contact's, or
+    that of the row it hangs from (a quiet time frame's path)."""
+    keys = [f for f in model._meta.concrete_fields if f.many_to_one]
+    for key in sorted(keys, key=lambda f: f.related_model is not Contact):
+        if key.related_model is Contact or any(f.many_to_one for f in key.related_model._meta.concrete_fields):
+            return key
     raise ValueError(f"{model.__name__} rows are not scoped to an organization")
 
 
-def scoped_to(model: type[Model], organization_id: int) -> dict[str, int]:
-    """The ORM filter for the same scope as ``organization_condition``."""
-    field_names = {f.name for f in model._meta.concrete_fields}
-    if "organization" in field_names:
-        return {"organization_id": organization_id}
-    if "contact" in field_names:
-        return {"contact__organization_id": organization_id}
-    raise ValueError(f"{model.__name__} rows are not scoped to an organization")
+def delete_rows(model: type[Model], ids: Sequence[int], *, organization_id: int, column: str = "id") -> None:
+    """``DELETE`` the organization's rows whose ``column`` is among ``ids``, in one
+    statement. No cascade: rows that hang from these are deleted first by the caller (the
+    database refuses otherwise)."""
+    if not ids:
+        return
+    connection = connections[router.db_for_write(model)]
+    table = quoted(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            matches, params = "= ANY(CAST(%s AS bigint[]))", [list(ids)]
+        else:
+            matches, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {table}.{quoted(column)} {matches} AND {organization_condition(model, table)}",
+            [*params, organization_id],
+        )
 
 
 def quoted(name: str) -> str:

@@ -5,7 +5,7 @@ batch; §9: only the columns that change)."""
 from collections.abc import Sequence
 from datetime import datetime
 
-from contacts.foundations.sql import insert_rows, update_rows
+from contacts.foundations.sql import delete_rows, insert_rows, update_rows
 from contacts.models import Contact, ContactTag, Organization
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.planning import Plan
@@ -96,17 +96,13 @@ def write_links(*, organization: Organization, plans: Sequence[Plan], contact_id
             # The list is rewritten whole so that its order is the client's.
             stale_tags.extend(stored.tag_rows.values() if stored else ())
             wanted_tags[contact_id] = plan.state.tags
-    scope = {"contact__organization_id": organization.pk}
-    if stale_groups:
-        GroupRow.objects.filter(pk__in=stale_groups, **scope).delete()
+    delete_rows(GroupRow, stale_groups, organization_id=organization.pk)
     if group_rows:
         GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
-    if stale_topics:
-        TopicRow.objects.filter(pk__in=stale_topics, **scope).delete()
+    delete_rows(TopicRow, stale_topics, organization_id=organization.pk)
     if topic_rows:
         TopicRow.objects.bulk_create(topic_rows)
-    if stale_tags:
-        ContactTag.objects.filter(pk__in=stale_tags, **scope).delete()
+    delete_rows(ContactTag, stale_tags, organization_id=organization.pk)
     if any(wanted_tags.values()):
         tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
         insert_rows(
