@@ -14,3 +14,12 @@ def nested_org(org):
         factories.make_attribute(org, f"attr{i}", data_type=DataType.STRING, display_format=DisplayFormat.FREE_TEXT)
         factories.make_path(org, f"path{i}", kind=PathKind.OTHER)
     return org
+
+
+@pytest.fixture
+def rules_org(org):
+    """``org`` with what the rule tables name (tests/engine/rules.py)."""
+    from tests.engine.rules import make_definitions
+
+    make_definitions(org)
+    return org
