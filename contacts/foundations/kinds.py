@@ -17,7 +17,7 @@ from django.db.models import Model
 
 from contacts.foundations.lookup import NOTHING, Named, find_named, item_keys, resolve_one
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
-from contacts.foundations.sql import delete_rows, fetch_for_contacts, insert_rows, quoted, update_rows
+from contacts.foundations.sql import delete_rows, insert_rows, of_contacts, quoted, select, update_rows
 
 
 class ItemState(Protocol):
@@ -47,6 +47,7 @@ class RowDiff(Generic[S]):
     """What writing new item lists changes: rows to delete, to update, to insert, and the
     stored rows that stay (with their new state, for kinds with rows of their own below)."""
 
+    contact_ids: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     updated: list[dict[str, object]] = field(default_factory=list)
     created: list[tuple[dict[str, object], S]] = field(default_factory=list)
@@ -184,14 +185,13 @@ class NestedKind(ABC, Generic[S]):
     def load(self, *, organization_id: int, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[S]]]:
         """The stored items of many contacts of the organization, in order (one query)."""
         stored: dict[int, list[StoredRow[S]]] = defaultdict(list)
+        if not contact_ids:
+            return stored
+        table = quoted(self.model._meta.db_table)
         columns = ", ".join(quoted(column) for column in self.columns)
-        sql = (
-            f"SELECT id, contact_id, position, {columns} FROM {quoted(self.model._meta.db_table)} "
-            "WHERE contact_id IN {contacts} ORDER BY contact_id, position, id"
-        )
-        for row_id, contact_id, position, *values in fetch_for_contacts(
-            sql, organization_id=organization_id, contact_ids=contact_ids
-        ):
+        where, params = of_contacts(self.model, table, organization_id=organization_id, contact_ids=contact_ids)
+        sql = f"SELECT id, contact_id, position, {columns} FROM {table} WHERE {where} ORDER BY contact_id, position, id"
+        for row_id, contact_id, position, *values in select(sql, params):
             stored[contact_id].append(StoredRow(row_id, position, self.from_row(values)))
         return stored
 
@@ -212,7 +212,7 @@ class NestedKind(ABC, Generic[S]):
 
     def diff(self, changes: Changes) -> RowDiff[S]:
         """Compare each contact's stored rows with its wanted list; only what differs moves."""
-        diff: RowDiff[S] = RowDiff()
+        diff: RowDiff[S] = RowDiff(contact_ids=list(changes))
         for contact_id, (stored, wanted) in changes.items():
             by_identity = {self.identity(row.state, index): row for index, row in enumerate(stored)}
             kept = set()
@@ -237,7 +237,7 @@ class NestedKind(ABC, Generic[S]):
 
     def write_rows(self, *, organization_id: int, diff: RowDiff[S], returning_ids: bool = False) -> list[int]:
         """Apply a diff; with ``returning_ids`` the new rows' ids, in ``diff.created`` order."""
-        delete_rows(self.model, diff.removed, organization_id=organization_id)
+        delete_rows(self.model, diff.removed, organization_id=organization_id, contact_ids=diff.contact_ids)
         if diff.updated:
             update_rows(self.model, diff.updated, ["position", *self.columns], organization_id=organization_id)
         if not diff.created:

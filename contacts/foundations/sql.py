@@ -16,8 +16,6 @@ from django.db.models import Field, JSONField, Model
 
 from contacts.models import Contact
 
-#: Every organization-scoped statement reaches child rows through the contacts table.
-CONTACT_TABLE = Contact._meta.db_table
 #: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
 MAX_PARAMETERS = 60_000
 
@@ -36,7 +34,9 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], 
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     pk = quote(meta.pk.column)
-    scope = organization_condition(model, table)
+    # Child rows carry their contact; the scope is bounded by those contacts.
+    contact_ids = sorted({row["contact_id"] for row in rows}) if "contact_id" in rows[0] else []
+    scope, scope_params = organization_scope(model, table, organization_id=organization_id, contact_ids=contact_ids)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The rows are found by primary key (index scan on the id list), and each reads its
@@ -54,7 +54,7 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], 
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
                 f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])) AND {scope}",
-                [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, organization_id],
+                [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params],
             )
             return
         assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
@@ -70,7 +70,7 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], 
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
                 f"WHERE {table}.{pk} = v.column1 AND {scope}",
-                [*params, organization_id],
+                [*params, *scope_params],
             )
 
 
@@ -120,35 +120,52 @@ def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
     return json.dumps(_json_rows(columns, rows), cls=ExactJSONEncoder, ensure_ascii=False)
 
 
-def fetch_for_contacts(sql: str, *, organization_id: int, contact_ids: Sequence[int]) -> list[tuple]:
-    """Rows of a plain ``SELECT`` in which each ``{contacts}`` stands for the ids of those of
-    the given contacts that belong to the organization (a subquery): a load never reads
-    another tenant's rows, whatever ids it is handed. The engine's loads run on every update,
-    and compiling them through the ORM costs as much as running them."""
-    if not contact_ids:
-        return []
-    contacts = (
-        f"(SELECT id FROM {quoted(CONTACT_TABLE)} WHERE organization_id = %s "
-        f"AND id IN ({', '.join(['%s'] * len(contact_ids))}))"
-    )
-    connection = connections["default"]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(contacts=contacts), [organization_id, *contact_ids] * sql.count("{contacts}"))
+def select(sql: str, params: Sequence[object]) -> list[tuple]:
+    """Rows of a plain ``SELECT``. The engine's loads run on every update, and compiling them
+    through the ORM costs as much as running them."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def organization_condition(model: type[Model], table: str) -> str:
-    """A ``WHERE`` condition (one ``%s``: the organization id) that keeps a statement on
-    ``table`` (the model's table, quoted) to one organization's rows: by its own
-    ``organization_id``, or through the row it belongs to (a contact, a contact's path)."""
+def among(ids: Sequence[int]) -> tuple[str, list[object]]:
+    """``column`` + this: the column is one of the ids (an index scan on a list whose length
+    the planner knows)."""
+    if connections["default"].vendor == "postgresql":
+        return "= ANY(CAST(%s AS bigint[]))", [list(ids)]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def organization_scope(
+    model: type[Model], table: str, *, organization_id: int, contact_ids: Sequence[int]
+) -> tuple[str, list[object]]:
+    """A ``WHERE`` condition and its parameters that keep a statement on ``table`` (the
+    model's table or its alias) to one organization's rows: by the row's own
+    ``organization_id``, or through the contact it belongs to (a quiet time frame through
+    its path). The contacts are those of the batch (``contact_ids``), so the condition costs
+    what the batch costs, whatever the organization's size."""
     if _has_field(model, "organization"):
-        return f"{table}.organization_id = %s"
+        return f"{table}.organization_id = %s", [organization_id]
     owner = _owner(model)
     parent = quoted(owner.related_model._meta.db_table)
-    return (
-        f"{table}.{quoted(owner.column)} IN (SELECT {parent}.id FROM {parent} "
-        f"WHERE {organization_condition(owner.related_model, parent)})"
-    )
+    if owner.related_model is Contact:
+        listed, params = among(contact_ids)
+        inner, inner_params = f"{parent}.organization_id = %s AND {parent}.id {listed}", [organization_id, *params]
+    else:
+        inner, inner_params = organization_scope(
+            owner.related_model, parent, organization_id=organization_id, contact_ids=contact_ids
+        )
+    return f"{table}.{quoted(owner.column)} IN (SELECT {parent}.id FROM {parent} WHERE {inner})", inner_params
+
+
+def of_contacts(
+    model: type[Model], table: str, *, organization_id: int, contact_ids: Sequence[int]
+) -> tuple[str, list[object]]:
+    """A ``WHERE`` condition and its parameters for the rows of the given contacts, among
+    those of the organization: found by the indexed ``contact_id``, and scoped."""
+    listed, params = among(contact_ids)
+    scope, scope_params = organization_scope(model, table, organization_id=organization_id, contact_ids=contact_ids)
+    return f"{table}.contact_id {listed} AND {scope}", [*params, *scope_params]
 
 
 def _has_field(model: type[Model], name: str) -> bool:
@@ -156,8 +173,8 @@ def _has_field(model: type[Model], name: str) -> bool:
 
 
 def _owner(model: type[Model]) -> Field:
-    """The foreign key through which a row belongs to an organization: its contact's, or
-    that of the row it hangs from (a quiet time frame's path)."""
+    """The foreign key through which a row belongs to an organization: its contact, or the
+    row it hangs from (a quiet time frame's path)."""
     keys = [f for f in model._meta.concrete_fields if f.many_to_one]
     for key in sorted(keys, key=lambda f: f.related_model is not Contact):
         if key.related_model is Contact or any(f.many_to_one for f in key.related_model._meta.concrete_fields):
@@ -165,22 +182,21 @@ def _owner(model: type[Model]) -> Field:
     raise ValueError(f"{model.__name__} rows are not scoped to an organization")
 
 
-def delete_rows(model: type[Model], ids: Sequence[int], *, organization_id: int, column: str = "id") -> None:
-    """``DELETE`` the organization's rows whose ``column`` is among ``ids``, in one
-    statement. No cascade: rows that hang from these are deleted first by the caller (the
-    database refuses otherwise)."""
+def delete_rows(
+    model: type[Model], ids: Sequence[int], *, organization_id: int, contact_ids: Sequence[int], column: str = "id"
+) -> None:
+    """``DELETE`` the rows of the batch's contacts (``contact_ids``, in the organization)
+    whose ``column`` is among ``ids``, in one statement. No cascade: rows that hang from
+    these are deleted first by the caller (the database refuses otherwise)."""
     if not ids:
         return
     connection = connections[router.db_for_write(model)]
     table = quoted(model._meta.db_table)
+    listed, params = among(ids)
+    scope, scope_params = organization_scope(model, table, organization_id=organization_id, contact_ids=contact_ids)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            matches, params = "= ANY(CAST(%s AS bigint[]))", [list(ids)]
-        else:
-            matches, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
         cursor.execute(
-            f"DELETE FROM {table} WHERE {table}.{quoted(column)} {matches} AND {organization_condition(model, table)}",
-            [*params, organization_id],
+            f"DELETE FROM {table} WHERE {table}.{quoted(column)} {listed} AND {scope}", [*params, *scope_params]
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from contacts.foundations.kinds import StoredRow
-from contacts.foundations.sql import fetch_for_contacts, table
+from contacts.foundations.sql import of_contacts, select, table
 from contacts.models import Contact, ContactTag, Organization, Tag
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
@@ -90,17 +90,23 @@ def _load_links(organization_id: int, contact_ids: list[int]) -> dict[str, dict[
     """Group, topic and tag links in one round trip (tags in their order): for each kind,
     contact id → {group id, topic id or tag name → link row id}."""
     links: dict[str, dict[int, dict]] = {kind: defaultdict(dict) for kind in ("group", "topic", "tag")}
-    for kind, contact_id, _, row_id, target, name in fetch_for_contacts(
-        f"SELECT 'group', contact_id, 0, id, group_id, NULL FROM {table(GroupLink)} "
-        "WHERE contact_id IN {contacts} "
-        f"UNION ALL SELECT 'topic', contact_id, 0, id, topic_id, NULL FROM {table(TopicLink)} "
-        "WHERE contact_id IN {contacts} "
-        f"UNION ALL SELECT 'tag', link.contact_id, link.position, link.id, link.tag_id, tag.name "
-        f"FROM {table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id "
-        "WHERE link.contact_id IN {contacts} ORDER BY 1, 2, 3, 4",
-        organization_id=organization_id,
-        contact_ids=contact_ids,
+    if not contact_ids:
+        return links
+    parts, params = [], []
+    for kind, model, alias, target, name in (
+        ("group", GroupLink, "g", "g.group_id", "NULL"),
+        ("topic", TopicLink, "t", "t.topic_id", "NULL"),
+        ("tag", ContactTag, "link", "link.tag_id", "tag.name"),
     ):
+        where, where_params = of_contacts(model, alias, organization_id=organization_id, contact_ids=contact_ids)
+        position = "link.position" if kind == "tag" else "0"
+        joined = f" JOIN {table(Tag)} tag ON tag.id = link.tag_id" if kind == "tag" else ""
+        parts.append(
+            f"SELECT '{kind}', {alias}.contact_id, {position}, {alias}.id, {target}, {name} "
+            f"FROM {table(model)} {alias}{joined} WHERE {where}"
+        )
+        params.extend(where_params)
+    for kind, contact_id, _, row_id, target, name in select(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4", params):
         links[kind][contact_id][name if kind == "tag" else target] = row_id
     return links
 

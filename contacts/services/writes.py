@@ -96,13 +96,14 @@ def write_links(*, organization: Organization, plans: Sequence[Plan], contact_id
             # The list is rewritten whole so that its order is the client's.
             stale_tags.extend(stored.tag_rows.values() if stored else ())
             wanted_tags[contact_id] = plan.state.tags
-    delete_rows(GroupRow, stale_groups, organization_id=organization.pk)
+    scope = {"organization_id": organization.pk, "contact_ids": sorted(contact_ids.values())}
+    delete_rows(GroupRow, stale_groups, **scope)
     if group_rows:
         GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
-    delete_rows(TopicRow, stale_topics, organization_id=organization.pk)
+    delete_rows(TopicRow, stale_topics, **scope)
     if topic_rows:
         TopicRow.objects.bulk_create(topic_rows)
-    delete_rows(ContactTag, stale_tags, organization_id=organization.pk)
+    delete_rows(ContactTag, stale_tags, **scope)
     if any(wanted_tags.values()):
         tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
         insert_rows(
