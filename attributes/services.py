@@ -28,7 +28,7 @@ def next_field_id(organization: Organization) -> int:
     return max(FIRST_FIELD_ID, (highest or 0) + 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttributeState:
     definition_id: int
     values: tuple

@@ -4,8 +4,8 @@ Addresses name no definitions; a stored address is matched to a wanted one by it
 the list, so a changed list rewrites only the rows whose values differ.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from contacts.foundations.kinds import NestedKind
 from contacts.foundations.lookup import Named
@@ -14,11 +14,12 @@ from contacts.models import Address
 
 TEXT_KEYS = ("location_name", "street_address", "suite", "city", "state", "postal_code", "country")
 COORDINATES = {"latitude": 90.0, "longitude": 180.0}
-ADDRESS_KEYS = frozenset(TEXT_KEYS) | COORDINATES.keys()
+ADDRESS_FIELDS = (*TEXT_KEYS, *COORDINATES)
+ADDRESS_KEYS = frozenset(ADDRESS_FIELDS)
 TEXT_MAX_LENGTH = 255
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddressState:
     location_name: str = ""
     street_address: str = ""
@@ -31,7 +32,7 @@ class AddressState:
     longitude: float | None = None
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in ADDRESS_FIELDS}
 
 
 class Addresses(NestedKind[AddressState]):
@@ -40,7 +41,7 @@ class Addresses(NestedKind[AddressState]):
     plural = "Addresses"
     keys = ADDRESS_KEYS
     model = Address
-    columns = (*TEXT_KEYS, *COORDINATES)
+    columns = ADDRESS_FIELDS
     #: Dialects that address one field at a time (keyed, legacy) change the first address.
     merge_keys = ("first_address",)
 
@@ -89,8 +90,8 @@ class Addresses(NestedKind[AddressState]):
     def from_row(self, values: Sequence[object]) -> AddressState:
         return AddressState(*values)
 
-    def row(self, state: AddressState) -> Mapping[str, object]:
-        return asdict(state)
+    def row(self, state: AddressState) -> dict[str, object]:
+        return {name: getattr(state, name) for name in self.columns}
 
 
 ADDRESSES = Addresses()

@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 
 from contacts.foundations.kinds import Changes, Definitions, NestedKind, StoredRow
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
-from contacts.foundations.sql import among, delete_rows, insert_rows, of_contacts, organization_scope, select, table
+from contacts.foundations.sql import among, delete_rows, insert_rows, select, table
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
 
 VALUE_MAX_LENGTH = 255
@@ -28,7 +28,7 @@ FRAME_KEYS = frozenset({"name", "days", "from_hour", "from_min", "to_hour", "to_
 FRAME_BOUNDS = {"from_hour": 23, "from_min": 59, "to_hour": 23, "to_min": 59}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrameState:
     name: str
     days: tuple[int, ...]
@@ -48,7 +48,7 @@ class FrameState:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathState:
     definition_id: int
     value: str
@@ -211,28 +211,24 @@ class Paths(NestedKind[PathState]):
             return [Problem(("timezone_id",), ProblemCode.REQUIRED, message)]
         return []
 
-    def load(self, *, organization_id: int, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[PathState]]]:
+    def load(self, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[PathState]]]:
         """Stored paths of many contacts with their frames (two queries, each by an indexed
         list of ids: no join whose plan depends on fresh statistics)."""
         if not contact_ids:
             return {}
-        where, params = of_contacts(ContactPath, "p", organization_id=organization_id, contact_ids=contact_ids)
+        listed, params = among(contact_ids)
         paths = select(
-            "SELECT p.id, p.contact_id, p.position, p.definition_id, p.value, p.country_code, p.skip_validation "
-            f"FROM {table(ContactPath)} p WHERE {where} ORDER BY p.contact_id, p.position, p.id",
+            "SELECT id, contact_id, position, definition_id, value, country_code, skip_validation "
+            f"FROM {table(ContactPath)} WHERE contact_id {listed} ORDER BY contact_id, position, id",
             params,
         )
         frames: dict[int, list[FrameState]] = defaultdict(list)
         if paths:
-            listed, listed_params = among([row[0] for row in paths])
-            scope, scope_params = organization_scope(
-                QuietTimeFrame, "f", organization_id=organization_id, contact_ids=contact_ids
-            )
+            listed, params = among([row[0] for row in paths])
             for path_id, name, days, *times in select(
-                "SELECT f.path_id, f.name, f.days, f.from_hour, f.from_min, f.to_hour, f.to_min "
-                f"FROM {table(QuietTimeFrame)} f WHERE f.path_id {listed} AND {scope} "
-                "ORDER BY f.path_id, f.position, f.id",
-                [*listed_params, *scope_params],
+                "SELECT path_id, name, days, from_hour, from_min, to_hour, to_min "
+                f"FROM {table(QuietTimeFrame)} WHERE path_id {listed} ORDER BY path_id, position, id",
+                params,
             ):
                 frames[path_id].append(FrameState(name, tuple(days_from_mask(days)), *times))
         stored: dict[int, list[StoredRow[PathState]]] = defaultdict(list)
@@ -253,16 +249,14 @@ class Paths(NestedKind[PathState]):
             "skip_validation": state.skip_validation,
         }
 
-    def write(self, *, organization_id: int, changes: Changes) -> None:
+    def write(self, changes: Changes) -> None:
         """Paths as every kind writes its rows, and the frames of the paths whose frames
         change or that go: one delete and one insert of frames for the whole batch."""
         diff = self.diff(changes)
         reframed = [(old.row_id, state.frames) for old, state in diff.kept if old.state.frames != state.frames]
         stale = [*diff.removed, *(path_id for path_id, _ in reframed)]
-        delete_rows(
-            QuietTimeFrame, stale, column="path_id", organization_id=organization_id, contact_ids=diff.contact_ids
-        )
-        new_ids = self.write_rows(organization_id=organization_id, diff=diff, returning_ids=True)
+        delete_rows(QuietTimeFrame, stale, column="path_id")
+        new_ids = self.write_rows(diff, returning_ids=True)
         frames = [row for path_id, wanted in reframed for row in _frame_rows(path_id, wanted)]
         for path_id, (_, state) in zip(new_ids, diff.created, strict=True):
             frames.extend(_frame_rows(path_id, state.frames))

@@ -17,7 +17,7 @@ from django.db.models import Model
 
 from contacts.foundations.lookup import NOTHING, Named, find_named, item_keys, resolve_one
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
-from contacts.foundations.sql import delete_rows, insert_rows, of_contacts, quoted, select, update_rows
+from contacts.foundations.sql import among, delete_rows, insert_rows, quoted, select, update_rows
 
 
 class ItemState(Protocol):
@@ -29,7 +29,7 @@ class ItemState(Protocol):
 S = TypeVar("S", bound=ItemState)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredRow(Generic[S]):
     """A stored item: its row id, its ``position`` column and its state."""
 
@@ -47,7 +47,6 @@ class RowDiff(Generic[S]):
     """What writing new item lists changes: rows to delete, to update, to insert, and the
     stored rows that stay (with their new state, for kinds with rows of their own below)."""
 
-    contact_ids: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     updated: list[dict[str, object]] = field(default_factory=list)
     created: list[tuple[dict[str, object], S]] = field(default_factory=list)
@@ -182,15 +181,16 @@ class NestedKind(ABC, Generic[S]):
 
     # -- load ----------------------------------------------------------------------------
 
-    def load(self, *, organization_id: int, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[S]]]:
-        """The stored items of many contacts of the organization, in order (one query)."""
+    def load(self, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[S]]]:
+        """The stored items of many contacts, in order (one query). The contacts are those
+        an organization-filtered lock returned (``lock_and_load``)."""
         stored: dict[int, list[StoredRow[S]]] = defaultdict(list)
         if not contact_ids:
             return stored
         table = quoted(self.model._meta.db_table)
         columns = ", ".join(quoted(column) for column in self.columns)
-        where, params = of_contacts(self.model, table, organization_id=organization_id, contact_ids=contact_ids)
-        sql = f"SELECT id, contact_id, position, {columns} FROM {table} WHERE {where} ORDER BY contact_id, position, id"
+        listed, params = among(contact_ids)
+        sql = f"SELECT id, contact_id, position, {columns} FROM {table} WHERE contact_id {listed} ORDER BY 2, 3, 1"
         for row_id, contact_id, position, *values in select(sql, params):
             stored[contact_id].append(StoredRow(row_id, position, self.from_row(values)))
         return stored
@@ -212,34 +212,36 @@ class NestedKind(ABC, Generic[S]):
 
     def diff(self, changes: Changes) -> RowDiff[S]:
         """Compare each contact's stored rows with its wanted list; only what differs moves."""
-        diff: RowDiff[S] = RowDiff(contact_ids=list(changes))
+        diff: RowDiff[S] = RowDiff()
         for contact_id, (stored, wanted) in changes.items():
             by_identity = {self.identity(row.state, index): row for index, row in enumerate(stored)}
             kept = set()
             for position, state in enumerate(wanted):
                 key = self.identity(state, position)
-                row = {"contact_id": contact_id, "position": position, **self.row(state)}
                 old = by_identity.get(key)
                 if old is None:
-                    diff.created.append((row, state))
+                    diff.created.append(({"contact_id": contact_id, "position": position, **self.row(state)}, state))
                     continue
                 kept.add(key)
                 diff.kept.append((old, state))
-                if (old.position, self.row(old.state)) != (position, self.row(state)):
-                    diff.updated.append({"id": old.row_id, **row})
+                if old.position == position and old.state == state:
+                    continue
+                row = self.row(state)
+                if old.position != position or self.row(old.state) != row:
+                    diff.updated.append({"id": old.row_id, "contact_id": contact_id, "position": position, **row})
             diff.removed.extend(row.row_id for key, row in by_identity.items() if key not in kept)
         return diff
 
-    def write(self, *, organization_id: int, changes: Changes) -> None:
+    def write(self, changes: Changes) -> None:
         """Write new lists, ``{contact_id: (stored rows, wanted states)}``: one delete, one
         update and one insert at most, whatever the number of contacts."""
-        self.write_rows(organization_id=organization_id, diff=self.diff(changes))
+        self.write_rows(self.diff(changes))
 
-    def write_rows(self, *, organization_id: int, diff: RowDiff[S], returning_ids: bool = False) -> list[int]:
+    def write_rows(self, diff: RowDiff[S], *, returning_ids: bool = False) -> list[int]:
         """Apply a diff; with ``returning_ids`` the new rows' ids, in ``diff.created`` order."""
-        delete_rows(self.model, diff.removed, organization_id=organization_id, contact_ids=diff.contact_ids)
+        delete_rows(self.model, diff.removed)
         if diff.updated:
-            update_rows(self.model, diff.updated, ["position", *self.columns], organization_id=organization_id)
+            update_rows(self.model, diff.updated, ["position", *self.columns])
         if not diff.created:
             return []
         if returning_ids:

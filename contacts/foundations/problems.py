@@ -28,7 +28,7 @@ class ProblemCode(StrEnum):
     VERSION_MISMATCH = "version_mismatch"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     location: Location
     code: ProblemCode

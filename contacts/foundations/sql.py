@@ -4,6 +4,13 @@ Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per row and co
 and its Python cost grow with rows times columns. Here the rows travel as one JSON document
 (PostgreSQL: ``json_to_recordset``) or one ``VALUES`` list (SQLite), joined to the table in
 a single statement (DESIGN §8: set-based SQL where the ORM is slow).
+
+Tenant scoping: a statement on a table with an ``organization_id`` names the organization.
+Rows of the tables below a contact (links, addresses, paths, frames, attribute values) are
+read and written only through the contacts that an organization-filtered, locking statement
+of the same transaction returned (``contacts.services.state.lock_and_load``), by their
+indexed ``contact_id`` or by row ids read that way: a plain id list keeps every plan an
+index scan, whatever the statistics, and the cost with the batch, never the organization.
 """
 
 import datetime
@@ -14,8 +21,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
 from django.db.models import Field, JSONField, Model
 
-from contacts.models import Contact
-
 #: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
 MAX_PARAMETERS = 60_000
 
@@ -23,9 +28,12 @@ MAX_PARAMETERS = 60_000
 Row = dict[str, object]
 
 
-def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], *, organization_id: int) -> None:
-    """``UPDATE`` the given columns of many rows of one organization, each to its own value,
-    in one statement. Each row is a dict of field attnames (``"id"`` names the row)."""
+def update_rows(
+    model: type[Model], rows: Sequence[Row], fields: Sequence[str], *, organization_id: int | None = None
+) -> None:
+    """``UPDATE`` the given columns of many rows, each to its own value, in one statement.
+    Each row is a dict of field attnames (``"id"`` names the row). With ``organization_id``
+    (tables that have the column) the statement also keeps to that organization's rows."""
     if not rows or not fields:
         return
     connection = connections[router.db_for_write(model)]
@@ -34,9 +42,9 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], 
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     pk = quote(meta.pk.column)
-    # Child rows carry their contact; the scope is bounded by those contacts.
-    contact_ids = sorted({row["contact_id"] for row in rows}) if "contact_id" in rows[0] else []
-    scope, scope_params = organization_scope(model, table, organization_id=organization_id, contact_ids=contact_ids)
+    scope, scope_params = (
+        ("", []) if organization_id is None else (f" AND {table}.organization_id = %s", [organization_id])
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The rows are found by primary key (index scan on the id list), and each reads its
@@ -53,7 +61,7 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], 
             document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
-                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])) AND {scope}",
+                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope}",
                 [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params],
             )
             return
@@ -69,7 +77,7 @@ def update_rows(model: type[Model], rows: Sequence[Row], fields: Sequence[str], 
             placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
-                f"WHERE {table}.{pk} = v.column1 AND {scope}",
+                f"WHERE {table}.{pk} = v.column1{scope}",
                 [*params, *scope_params],
             )
 
@@ -131,73 +139,20 @@ def select(sql: str, params: Sequence[object]) -> list[tuple]:
 def among(ids: Sequence[int]) -> tuple[str, list[object]]:
     """``column`` + this: the column is one of the ids (an index scan on a list whose length
     the planner knows)."""
-    if connections["default"].vendor == "postgresql":
-        return "= ANY(CAST(%s AS bigint[]))", [list(ids)]
     return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def organization_scope(
-    model: type[Model], table: str, *, organization_id: int, contact_ids: Sequence[int]
-) -> tuple[str, list[object]]:
-    """A ``WHERE`` condition and its parameters that keep a statement on ``table`` (the
-    model's table or its alias) to one organization's rows: by the row's own
-    ``organization_id``, or through the contact it belongs to (a quiet time frame through
-    its path). The contacts are those of the batch (``contact_ids``), so the condition costs
-    what the batch costs, whatever the organization's size."""
-    if _has_field(model, "organization"):
-        return f"{table}.organization_id = %s", [organization_id]
-    owner = _owner(model)
-    parent = quoted(owner.related_model._meta.db_table)
-    if owner.related_model is Contact:
-        listed, params = among(contact_ids)
-        inner, inner_params = f"{parent}.organization_id = %s AND {parent}.id {listed}", [organization_id, *params]
-    else:
-        inner, inner_params = organization_scope(
-            owner.related_model, parent, organization_id=organization_id, contact_ids=contact_ids
-        )
-    return f"{table}.{quoted(owner.column)} IN (SELECT {parent}.id FROM {parent} WHERE {inner})", inner_params
-
-
-def of_contacts(
-    model: type[Model], table: str, *, organization_id: int, contact_ids: Sequence[int]
-) -> tuple[str, list[object]]:
-    """A ``WHERE`` condition and its parameters for the rows of the given contacts, among
-    those of the organization: found by the indexed ``contact_id``, and scoped."""
-    listed, params = among(contact_ids)
-    scope, scope_params = organization_scope(model, table, organization_id=organization_id, contact_ids=contact_ids)
-    return f"{table}.contact_id {listed} AND {scope}", [*params, *scope_params]
-
-
-def _has_field(model: type[Model], name: str) -> bool:
-    return any(f.name == name for f in model._meta.concrete_fields)
-
-
-def _owner(model: type[Model]) -> Field:
-    """The foreign key through which a row belongs to an organization: its contact, or the
-    row it hangs from (a quiet time frame's path)."""
-    keys = [f for f in model._meta.concrete_fields if f.many_to_one]
-    for key in sorted(keys, key=lambda f: f.related_model is not Contact):
-        if key.related_model is Contact or any(f.many_to_one for f in key.related_model._meta.concrete_fields):
-            return key
-    raise ValueError(f"{model.__name__} rows are not scoped to an organization")
-
-
-def delete_rows(
-    model: type[Model], ids: Sequence[int], *, organization_id: int, contact_ids: Sequence[int], column: str = "id"
-) -> None:
-    """``DELETE`` the rows of the batch's contacts (``contact_ids``, in the organization)
-    whose ``column`` is among ``ids``, in one statement. No cascade: rows that hang from
-    these are deleted first by the caller (the database refuses otherwise)."""
+def delete_rows(model: type[Model], ids: Sequence[int], *, column: str = "id") -> None:
+    """``DELETE`` the rows whose ``column`` is among ``ids``, in one statement. No cascade:
+    rows that hang from these are deleted first by the caller (the database refuses
+    otherwise)."""
     if not ids:
         return
     connection = connections[router.db_for_write(model)]
     table = quoted(model._meta.db_table)
     listed, params = among(ids)
-    scope, scope_params = organization_scope(model, table, organization_id=organization_id, contact_ids=contact_ids)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE {table}.{quoted(column)} {listed} AND {scope}", [*params, *scope_params]
-        )
+        cursor.execute(f"DELETE FROM {table} WHERE {table}.{quoted(column)} {listed}", params)
 
 
 def quoted(name: str) -> str:

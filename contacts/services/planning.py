@@ -48,7 +48,7 @@ READ_ONLY: dict[str, Callable[[Contact], object]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What the engine will write for one item."""
 
@@ -59,7 +59,7 @@ class Plan:
     source_id: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """One item being planned: the change (OPS already turned into values), its mode, what
     is stored, what the batch resolved, and the problems found so far."""

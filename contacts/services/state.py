@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from contacts.foundations.kinds import StoredRow
-from contacts.foundations.sql import of_contacts, select, table
+from contacts.foundations.sql import among, select, table
 from contacts.models import Contact, ContactTag, Organization, Tag
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
@@ -16,7 +16,7 @@ GroupLink = Contact.groups.through
 TopicLink = Contact.topics.through
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactState:
     """``nested`` holds each nested kind's items, by the kind's field (``"paths"``)."""
 
@@ -44,7 +44,7 @@ EMPTY_STATE = ContactState(scalars={name: spec.cleared for name, spec in SCALARS
 RELATION_FIELDS = ("record_type_id", "groups", "topics", "tags", *(kind.field for kind in NESTED_KINDS))
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredContact:
     """A locked contact with its state and the row ids needed to write its relations."""
 
@@ -67,8 +67,9 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
     locked = Contact.objects.select_for_update(of=("self",)).select_related("created_source")
     contacts = list(locked.filter(organization=organization, pk__in=ids).order_by("pk"))
     found = [contact.pk for contact in contacts]
-    links = _load_links(organization.pk, found)
-    nested = {kind.field: kind.load(organization_id=organization.pk, contact_ids=found) for kind in NESTED_KINDS}
+    # Everything below a contact is read through the contacts just locked.
+    links = _load_links(found)
+    nested = {kind.field: kind.load(found) for kind in NESTED_KINDS}
     stored = {}
     for contact in contacts:
         pk = contact.pk
@@ -86,27 +87,23 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
     return stored
 
 
-def _load_links(organization_id: int, contact_ids: list[int]) -> dict[str, dict[int, dict]]:
+def _load_links(contact_ids: list[int]) -> dict[str, dict[int, dict]]:
     """Group, topic and tag links in one round trip (tags in their order): for each kind,
     contact id → {group id, topic id or tag name → link row id}."""
     links: dict[str, dict[int, dict]] = {kind: defaultdict(dict) for kind in ("group", "topic", "tag")}
     if not contact_ids:
         return links
-    parts, params = [], []
-    for kind, model, alias, target, name in (
-        ("group", GroupLink, "g", "g.group_id", "NULL"),
-        ("topic", TopicLink, "t", "t.topic_id", "NULL"),
-        ("tag", ContactTag, "link", "link.tag_id", "tag.name"),
-    ):
-        where, where_params = of_contacts(model, alias, organization_id=organization_id, contact_ids=contact_ids)
-        position = "link.position" if kind == "tag" else "0"
-        joined = f" JOIN {table(Tag)} tag ON tag.id = link.tag_id" if kind == "tag" else ""
-        parts.append(
-            f"SELECT '{kind}', {alias}.contact_id, {position}, {alias}.id, {target}, {name} "
-            f"FROM {table(model)} {alias}{joined} WHERE {where}"
-        )
-        params.extend(where_params)
-    for kind, contact_id, _, row_id, target, name in select(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4", params):
+    listed, params = among(contact_ids)
+    rows = select(
+        f"SELECT 'group', contact_id, 0, id, group_id, NULL FROM {table(GroupLink)} WHERE contact_id {listed} "
+        f"UNION ALL SELECT 'topic', contact_id, 0, id, topic_id, NULL FROM {table(TopicLink)} "
+        f"WHERE contact_id {listed} "
+        f"UNION ALL SELECT 'tag', link.contact_id, link.position, link.id, link.tag_id, tag.name "
+        f"FROM {table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id "
+        f"WHERE link.contact_id {listed} ORDER BY 1, 2, 3, 4",
+        params * 3,
+    )
+    for kind, contact_id, _, row_id, target, name in rows:
         links[kind][contact_id][name if kind == "tag" else target] = row_id
     return links
 

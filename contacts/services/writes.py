@@ -69,7 +69,7 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
             if kind.field in plan.changed
         }
         if changes:
-            kind.write(organization_id=organization.pk, changes=changes)
+            kind.write(changes)
 
 
 def write_links(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
@@ -96,14 +96,13 @@ def write_links(*, organization: Organization, plans: Sequence[Plan], contact_id
             # The list is rewritten whole so that its order is the client's.
             stale_tags.extend(stored.tag_rows.values() if stored else ())
             wanted_tags[contact_id] = plan.state.tags
-    scope = {"organization_id": organization.pk, "contact_ids": sorted(contact_ids.values())}
-    delete_rows(GroupRow, stale_groups, **scope)
+    delete_rows(GroupRow, stale_groups)
     if group_rows:
         GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
-    delete_rows(TopicRow, stale_topics, **scope)
+    delete_rows(TopicRow, stale_topics)
     if topic_rows:
         TopicRow.objects.bulk_create(topic_rows)
-    delete_rows(ContactTag, stale_tags, **scope)
+    delete_rows(ContactTag, stale_tags)
     if any(wanted_tags.values()):
         tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
         insert_rows(
