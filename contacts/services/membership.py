@@ -44,6 +44,29 @@ def change_group_membership(
     """
     problems: list[Problem] = []
     group = _find_group(organization, group_id, group_name, problems)
+    contacts = _lock_contacts(organization, contact_ids, external_ids, problems)
+    if problems:
+        raise UpdateRejected(ItemResult(0, ItemStatus.ERROR, None, tuple(problems)))
+    found_ids = {contact.pk for contact in contacts}
+    members = set(
+        GroupRow.objects.filter(group_id=group.pk, contact_id__in=found_ids).values_list("contact_id", flat=True)
+    )
+    changing = [contact for contact in contacts if (contact.pk in members) != add]
+    if changing:
+        _write_membership(organization, group, changing, add=add, actor=actor, channel=channel)
+    changed = {contact.pk for contact in changing}
+    return MembershipResult(
+        group_id=group.pk,
+        changed=tuple(sorted(changed)),
+        unchanged=tuple(sorted(found_ids - changed)),
+    )
+
+
+def _lock_contacts(
+    organization: Organization, contact_ids: Sequence[object], external_ids: Sequence[object], problems: list[Problem]
+) -> list[Contact]:
+    """The organization's contacts named by id or external id, locked in id order; every
+    unknown one is reported at its place."""
     wanted_ids = {parse_id(value) for value in contact_ids} - {None}
     wanted_external = {value for value in external_ids if isinstance(value, str) and value}
     contacts = []
@@ -65,39 +88,30 @@ def change_group_membership(
         problems.append(
             Problem(("contact_ids",), ProblemCode.REQUIRED, "Name the contacts by contactIds or externalIds.")
         )
-    if problems:
-        raise UpdateRejected(ItemResult(0, ItemStatus.ERROR, None, tuple(problems)))
+    return contacts
 
-    members = set(
-        GroupRow.objects.filter(group_id=group.pk, contact_id__in=found_ids).values_list("contact_id", flat=True)
-    )
-    changing = [contact for contact in contacts if (contact.pk in members) != add]
-    if changing:
-        ids = [contact.pk for contact in changing]
-        current = _groups_of(ids)
-        if add:
-            GroupRow.objects.bulk_create(
-                [GroupRow(contact_id=pk, group_id=group.pk) for pk in ids], ignore_conflicts=True
-            )
-        else:
-            GroupRow.objects.filter(group_id=group.pk, contact_id__in=ids).delete()
-        now = timezone.now()
-        for contact in changing:
-            contact.version += 1
-            contact.updated_at = now
-        Contact.objects.bulk_update(changing, ["version", "updated_at"])
-        entries = []
-        for pk in ids:
-            before = sorted(current.get(pk, set()))
-            after = sorted({*before, group.pk} if add else set(before) - {group.pk})
-            entries.append((pk, Mode.PARTIAL, None, {"groups": {"before": before, "after": after}}))
-        record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
-    changed = {contact.pk for contact in changing}
-    return MembershipResult(
-        group_id=group.pk,
-        changed=tuple(sorted(changed)),
-        unchanged=tuple(sorted(found_ids - changed)),
-    )
+
+def _write_membership(
+    organization: Organization, group: Group, changing: list[Contact], *, add: bool, actor: Actor, channel: Channel
+) -> None:
+    """Add or remove the links, bump each contact's version and record its history."""
+    ids = [contact.pk for contact in changing]
+    current = _groups_of(ids)
+    if add:
+        GroupRow.objects.bulk_create([GroupRow(contact_id=pk, group_id=group.pk) for pk in ids], ignore_conflicts=True)
+    else:
+        GroupRow.objects.filter(group_id=group.pk, contact_id__in=ids).delete()
+    now = timezone.now()
+    for contact in changing:
+        contact.version += 1
+        contact.updated_at = now
+    Contact.objects.bulk_update(changing, ["version", "updated_at"])
+    entries = []
+    for pk in ids:
+        before = sorted(current.get(pk, set()))
+        after = sorted({*before, group.pk} if add else set(before) - {group.pk})
+        entries.append((pk, Mode.PARTIAL, None, {"groups": {"before": before, "after": after}}))
+    record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
 
 
 def _find_group(
