@@ -1,8 +1,12 @@
 """Query filters of the native contact list (django-filter), camelCase as on the wire."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from contacts.ids import MAX_ID
 from contacts.models import Contact
@@ -19,12 +23,28 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class InstantField(IsoDateTimeField):
+    """An ISO 8601 instant, handed to the database in UTC: an offset the database cannot
+    hold (``+16:30``) is converted first, and an instant outside its years is a 400."""
+
+    def to_python(self, value: object) -> datetime.datetime | None:
+        try:
+            instant = super().to_python(value)
+            return instant.astimezone(datetime.UTC) if instant is not None else None
+        except (OverflowError, ValueError) as error:
+            raise ValidationError("Enter an instant between the years 1 and 9999.", code="invalid") from error
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = InstantField
+
+
 class ContactFilter(django_filters.FilterSet):
     externalId = django_filters.CharFilter(field_name="external_id", help_text="Exact external id.")
     email = django_filters.CharFilter(field_name="email", lookup_expr="iexact", help_text="Email, any case.")
     recordTypeId = IdFilter(field_name="record_type_id", help_text="Record type id.")
     groupId = IdFilter(field_name="groups", help_text="Member of this group id.")
-    updatedSince = django_filters.IsoDateTimeFilter(
+    updatedSince = InstantFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Updated at or after this ISO 8601 instant."
     )
     search = django_filters.CharFilter(

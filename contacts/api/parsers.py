@@ -40,15 +40,21 @@ class StrictJSONParser(parsers.JSONParser):
 
 def _nested(problems: list[tuple[tuple, str]]) -> dict | list:
     """``[(("paths", 0, "value"), msg)]`` → ``{"paths": {"0": {"value": [msg]}}}``, the shape
-    DRF errors take, so that each dialect can point at the field."""
+    DRF errors take, so that each dialect can point at the field. A key that is itself wrong
+    and holds wrong keys (``{"a\u0000": {"b\u0000": ..}}``) keeps its own messages under
+    ``non_field_errors``, which the envelopes render at the key's own pointer."""
     tree: dict = {}
     for location, message in problems:
         if not location:
             return [message]
         node = tree
         for token in location[:-1]:
-            node = node.setdefault(str(token), {})
-        node.setdefault(str(location[-1]), []).append(message)
+            child = node.setdefault(str(token), {})
+            if isinstance(child, list):
+                child = node[str(token)] = {"non_field_errors": child}
+            node = child
+        leaf = node.setdefault(str(location[-1]), [])
+        (leaf.setdefault("non_field_errors", []) if isinstance(leaf, dict) else leaf).append(message)
     return tree
 
 

@@ -24,6 +24,7 @@ WINDOW = timedelta(minutes=5)
 NONCE_LIFETIME = timedelta(minutes=10)
 TOKEN_PART = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
 REQUIRED = ("Username", "PasswordDigest", "Nonce", "Created")
+NONCE_MAX_LENGTH = WsseNonce._meta.get_field("nonce").max_length
 
 
 def password_digest(nonce: str, created: str, secret: str) -> str:
@@ -43,6 +44,9 @@ def parse_wsse_header(header: str) -> dict[str, str]:
 
 def verify_token(parts: dict[str, str]) -> ApiKey:
     """The key the token proves, after checking digest, freshness and nonce reuse."""
+    if len(parts["Nonce"]) > NONCE_MAX_LENGTH:
+        # Checked first: a nonce the table cannot hold must never reach it.
+        raise exceptions.AuthenticationFailed(f"The WSSE nonce is longer than {NONCE_MAX_LENGTH} characters.")
     api_key = find_active_key_by_username(parts["Username"])
     expected = password_digest(parts["Nonce"], parts["Created"], decrypt_key(api_key)) if api_key else ""
     if api_key is None or not hmac.compare_digest(expected, parts["PasswordDigest"]):

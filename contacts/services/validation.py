@@ -191,8 +191,10 @@ def find_unstorable_text(value: object, at: tuple = ()) -> list[tuple[tuple, str
             found.append((at, "Must be valid Unicode text (lone surrogate)."))
     elif isinstance(value, dict):
         for key, item in value.items():
-            found.extend(find_unstorable_text(key, (*at, key)))
-            found.extend(find_unstorable_text(item, (*at, key)))
+            # A key with a lone surrogate is named by its escape: the answer must be encodable.
+            here = (*at, key.encode("utf-8", "backslashreplace").decode() if isinstance(key, str) else key)
+            found.extend(find_unstorable_text(key, here))
+            found.extend(find_unstorable_text(item, here))
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             found.extend(find_unstorable_text(item, (*at, index)))

@@ -92,6 +92,6 @@ def choice_value(field: Field, raw: object) -> object:
     text = str(raw)
     if text in field.choices:
         return text
-    if text.isdigit() and 1 <= int(text) <= len(field.choices):
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(field.choices):
         return field.choices[int(text) - 1]
     return raw

@@ -152,7 +152,7 @@ class FieldChoiceView(KeyedView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, field_id: str) -> Response:
         registry = field_registry(self.organization)
-        found = registry.get(int(field_id)) if field_id.isdigit() else None
+        found = registry.get(int(field_id)) if field_id.isascii() and field_id.isdigit() else None
         if found is None or not found.is_choice:
             raise wire.KeyedError(wire.UNKNOWN_FIELD, f"Unknown choice field id: {field_id}")
         return Response(wire.reply([{"id": str(i), "choice": c} for i, c in enumerate(found.choices, start=1)]))

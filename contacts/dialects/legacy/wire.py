@@ -80,7 +80,7 @@ class Translation:
 def unix_to_date(value: object) -> object:
     """Deprecated ``date_of_birth``: unix seconds → the UTC date; else passed on for the
     engine to report."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         try:
@@ -95,7 +95,7 @@ def id_list(value: object) -> object:
     if not isinstance(value, str):
         return value
     items = [item.strip() for item in value.split(",") if item.strip()]
-    return [int(item) if item.isdigit() else item for item in items]
+    return [int(item) if item.isascii() and item.isdigit() else item for item in items]
 
 
 def parse_properties(properties: dict[str, Any], *, contact_id: int) -> Translation:

@@ -149,7 +149,7 @@ class ContactDetailView(NativeContactView):
             return None
         tag = header.removeprefix("W/").strip('"')
         owner, _, version = tag.partition("-")
-        if parse_id(owner) != contact_id or not version.isdigit():
+        if parse_id(owner) != contact_id or not (version.isascii() and version.isdigit()):
             raise NativeError(
                 status_code=status.HTTP_412_PRECONDITION_FAILED,
                 code="PRECONDITION_FAILED",
