@@ -28,6 +28,12 @@ def contacts_for_read(organization: Organization) -> QuerySet[Contact]:
     )
 
 
+def contact_identity(organization: Organization, contact_id: int) -> Contact:
+    """Only the id, uid and version of a contact: what a write answers a caller that may
+    not read contacts."""
+    return Contact.objects.filter(organization=organization).only("id", "uid", "version").get(pk=contact_id)
+
+
 def contact_history(organization: Organization, contact_id: int) -> QuerySet[ContactChange]:
     return ContactChange.objects.filter(organization=organization, contact_id_value=contact_id).order_by("-at", "-id")
 

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
-from contacts.auth.principal import request_actor
+from contacts.auth.principal import request_actor, request_api_key
 from contacts.dialects.external import wire
 from contacts.dialects.refusals import Refusals, RefusingView
 from contacts.selectors import contact_history_entries, contacts_for_read
@@ -56,6 +57,9 @@ class ExternalContactView(RefusingView, ApiKeyOrganizationMixin, APIView):
             actor=request_actor(request),
             channel=Channel.EXTERNAL,
         )
+        if not request_api_key(request).has_scope(Scope.CONTACTS_READ):
+            # A write-only key learns only which contact it wrote (README, "Credentials").
+            return Response({"success": True, "data": {"id": contact.uid}})
         return Response({"success": True, "data": wire.render_contact(self._contact(uid))})
 
 

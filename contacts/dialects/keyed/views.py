@@ -162,7 +162,10 @@ TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # the stored instants are UTC
 
 
 class KeyedContactHistoryView(KeyedView):
-    """A contact's change history by its id, newest first."""
+    """A contact's change history by its id, newest first: contact data, so ``contacts:read``
+    alone allows it (the registry's ``settings:read`` does not)."""
+
+    read_scopes = (Scope.CONTACTS_READ,)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, contact_id: str) -> Response:

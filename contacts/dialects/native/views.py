@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from contacts.api.access import OrganizationScopedMixin
 from contacts.api.errors import NativeError, missing_contact_error, missing_organization_error, summarize
 from contacts.api.parsers import JSONPatchParser, StrictJSONParser
-from contacts.auth.principal import request_actor
+from contacts.auth import Scope
+from contacts.auth.principal import has_scope, request_actor
 from contacts.dialects.native import wire
 from contacts.dialects.native.errors import errors_by_pointer, native_contact_exception_handler
 from contacts.dialects.native.patch import parse_operations
@@ -29,7 +30,7 @@ from contacts.dialects.native.serializers import (
 )
 from contacts.filters import ContactFilter
 from contacts.ids import parse_id
-from contacts.selectors import contact_history, contact_ids_by_external_id, contacts_for_read
+from contacts.selectors import contact_history, contact_identity, contact_ids_by_external_id, contacts_for_read
 from contacts.services import (
     BATCH_LIMIT,
     BatchTooLarge,
@@ -76,7 +77,12 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
         return request.data
 
     def contact_response(self, contact_id: int, status_code: int = status.HTTP_200_OK, **headers: str) -> Response:
-        """The whole contact as stored, with its ETag."""
+        """The whole contact as stored, with its ETag. A caller that may write but not read
+        contacts learns only what it wrote: the id and the new version."""
+        if not has_scope(self.request, Scope.CONTACTS_READ):
+            contact = contact_identity(self.organization, contact_id)
+            body = {"id": contact.pk, "version": contact.version}
+            return Response(body, status=status_code, headers={"ETag": etag_for(contact), **headers})
         contact = self.get_queryset().get(pk=contact_id)
         return Response(
             self.get_serializer(contact).data, status=status_code, headers={"ETag": etag_for(contact), **headers}
