@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "contacts.dialects.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "contacts_project.urls"

@@ -15,6 +15,10 @@ from rest_framework.response import Response
 
 from contacts.api.errors import refusal_status_and_headers
 
+#: Seconds a client is told to wait when the database cannot be reached (503).
+RETRY_AFTER_SECONDS = 10
+UNAVAILABLE = "The service is temporarily unavailable; retry later."
+
 #: (status, message) → the dialect's error body.
 Body = Callable[[int, str], dict[str, Any]]
 #: A dialect's own exception → (status, body), or None when it is not one of its own.

@@ -41,9 +41,10 @@ def reply(data: Any, reply_code: int = OK, reply_text: str = "OK") -> dict[str, 
 
 
 def request_refusal(status: int, message: str) -> dict[str, Any]:
-    """A refusal outside the update rules: malformed URL (400), body too large (413) and
-    throttling (429) carry their status as reply code; credentials, scope and routing 1."""
-    return reply("", status if status in (400, 413, 429) else REQUEST_REFUSED, message)
+    """A refusal outside the update rules: malformed URL (400), missing length (411), body
+    too large (413), throttling (429) and an unavailable service (503) carry their status as
+    reply code; credentials, scope and routing 1."""
+    return reply("", status if status in (400, 411, 413, 429, 503) else REQUEST_REFUSED, message)
 
 
 #: The seeds' messages separate field id and value with an en dash.

@@ -37,7 +37,8 @@ def authenticate(request: HttpRequest, scope: str) -> Any:
         raise LegacyError(403, "FORBIDDEN", f"This API key lacks the scope {scope}.")
     wait = seconds_to_wait(api_key)
     if wait is not None:
-        raise LegacyError(429, "THROTTLED", f"Request was throttled. Expected available in {wait} seconds.")
+        message = f"Request was throttled. Expected available in {wait} seconds."
+        raise LegacyError(429, "THROTTLED", message, retry_after=wait)
     return api_key
 
 

@@ -44,8 +44,10 @@ ERROR_CODES = {
     401: "UNAUTHORIZED",
     403: "FORBIDDEN",
     404: "NOT_FOUND",
+    411: "LENGTH_REQUIRED",
     413: "PAYLOAD_TOO_LARGE",
     429: "THROTTLED",
+    503: "SERVICE_UNAVAILABLE",
 }
 
 
@@ -62,12 +64,16 @@ class LegacyError(Exception):
     """A refusal: HTTP status (also the XML-RPC fault code), an error code, a message and
     the property concerned."""
 
-    def __init__(self, status: int, code: str, message: str, prop: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, prop: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.prop = prop
+        #: Seconds until a throttled key may call again (429).
+        self.retry_after = retry_after
 
 
 @dataclass
