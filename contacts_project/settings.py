@@ -29,8 +29,23 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The fallback key only suits a laptop; `manage.py check --deploy` flags it in production.
 SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-local-development-key-change-me")
+# Earlier secret keys, still accepted for signatures (and API key encryption derived from them).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# Production over HTTPS (README, "Production"): secure cookies, HSTS and a redirect to HTTPS.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", True)
+# Probes of a load balancer may speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+if env_bool("PROXY_SSL_HEADER", False):
+    # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,9 +139,9 @@ MAX_REQUEST_BODY_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 
-# Fernet key that encrypts API keys at rest (needed to verify WSSE digests); derived from
-# SECRET_KEY when not given.
-API_KEY_ENCRYPTION_KEY = os.environ.get("API_KEY_ENCRYPTION_KEY", "")
+# Fernet keys that encrypt API keys at rest (needed to verify WSSE digests), newest first: the
+# first encrypts, all decrypt (rotation: README). Without any, a key derived from SECRET_KEY.
+API_KEY_ENCRYPTION_KEYS = env_list("API_KEY_ENCRYPTION_KEYS", os.environ.get("API_KEY_ENCRYPTION_KEY", ""))
 
 # One rate limit per API key for all dialects (DESIGN §5.1), counted on the shared cache.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "6000/min")

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -34,12 +34,19 @@ def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _fernet() -> Fernet:
-    configured = settings.API_KEY_ENCRYPTION_KEY
-    if configured:
-        return Fernet(configured.encode())
-    derived = hashlib.sha256(("api-key-encryption:" + settings.SECRET_KEY).encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(derived))
+def _derived(secret_key: str) -> Fernet:
+    digest = hashlib.sha256(("api-key-encryption:" + secret_key).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _fernet() -> MultiFernet:
+    """The configured keys, newest first, then those derived from ``SECRET_KEY`` and its
+    fallbacks: the first encrypts, every one decrypts. So a key can be rotated (new key
+    first, ``manage.py rotate_api_key_encryption``, old key dropped), and changing
+    ``SECRET_KEY`` with the old one in ``SECRET_KEY_FALLBACKS`` keeps WSSE working."""
+    configured = [Fernet(key.encode()) for key in settings.API_KEY_ENCRYPTION_KEYS]
+    derived = [_derived(key) for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
+    return MultiFernet([*configured, *derived])
 
 
 def encrypt_key(secret: str) -> str:
@@ -49,6 +56,17 @@ def encrypt_key(secret: str) -> str:
 def decrypt_key(api_key: ApiKey) -> str:
     """The plain secret, for WSSE digest checks only."""
     return _fernet().decrypt(api_key.key_encrypted.encode()).decode()
+
+
+def rotate_key_encryption() -> int:
+    """Re-encrypt every stored key with the current first encryption key; returns how many
+    changed. Run after putting a new key first, before dropping the old one."""
+    fernet = _fernet()
+    keys = list(ApiKey.objects.only("id", "key_encrypted"))
+    for api_key in keys:
+        api_key.key_encrypted = fernet.rotate(api_key.key_encrypted.encode()).decode()
+    ApiKey.objects.bulk_update(keys, ["key_encrypted"], batch_size=1000)
+    return len(keys)
 
 
 def parse_scopes(raw: str | list[str]) -> list[str]:

@@ -8,9 +8,11 @@ within ±5 minutes of now and each nonce is accepted once per key.
 import base64
 import hashlib
 import hmac
+import logging
 import re
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import authentication, exceptions
@@ -20,6 +22,7 @@ from contacts.auth.principal import ApiKeyUser
 from contacts.models import ApiKey, WsseNonce
 from contacts.services.validation import parse_instant
 
+logger = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=5)
 NONCE_LIFETIME = timedelta(minutes=10)
 TOKEN_PART = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
@@ -48,8 +51,9 @@ def verify_token(parts: dict[str, str]) -> ApiKey:
         # Checked first: a nonce the table cannot hold must never reach it.
         raise exceptions.AuthenticationFailed(f"The WSSE nonce is longer than {NONCE_MAX_LENGTH} characters.")
     api_key = find_active_key_by_username(parts["Username"])
-    expected = password_digest(parts["Nonce"], parts["Created"], decrypt_key(api_key)) if api_key else ""
-    if api_key is None or not hmac.compare_digest(expected, parts["PasswordDigest"]):
+    secret = _stored_secret(api_key) if api_key is not None else None
+    expected = password_digest(parts["Nonce"], parts["Created"], secret) if secret else ""
+    if not expected or not hmac.compare_digest(expected, parts["PasswordDigest"]):
         raise exceptions.AuthenticationFailed("Invalid WSSE credentials.")
     created = parse_instant(parts["Created"])
     now = timezone.now()
@@ -62,6 +66,19 @@ def verify_token(parts: dict[str, str]) -> ApiKey:
     except IntegrityError as error:
         raise exceptions.AuthenticationFailed("This WSSE nonce was already used.") from error
     return api_key
+
+
+def _stored_secret(api_key: ApiKey) -> str | None:
+    """The key's secret, or None (nothing matches) when no configured encryption key opens it."""
+    try:
+        return decrypt_key(api_key)
+    except InvalidToken:
+        logger.error(
+            "API key %s cannot be decrypted: was SECRET_KEY or API_KEY_ENCRYPTION_KEYS changed without keeping "
+            "the old one (SECRET_KEY_FALLBACKS, or later in API_KEY_ENCRYPTION_KEYS)?",
+            api_key.username,
+        )
+        return None
 
 
 class WsseAuthentication(authentication.BaseAuthentication):
