@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "contacts.observability.requests.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "contacts.dialects.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,6 +194,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Who may read /metrics (Prometheus): addresses or networks, comma-separated.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 
 LOGGING = {
     "version": 1,

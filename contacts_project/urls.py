@@ -1,4 +1,5 @@
-"""Top-level routes: admin, the API root, the dialects, reference data and the OpenAPI docs."""
+"""Top-level routes: admin, probes and metrics, the API root, the dialects, reference data
+and the OpenAPI docs."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,8 @@ from attributes.views import AttributeDefinitionViewSet
 from contacts.api.root import ApiRootView
 from contacts.api.routes import reference_routes, route
 from contacts.dialects.native.views import MissingOrganizationView
+from contacts.observability.health import healthz, readyz
+from contacts.observability.requests import metrics
 from contacts.reference.views import GroupViewSet, RecordTypeViewSet, SourceViewSet, TopicViewSet
 from paths.views import PathDefinitionViewSet
 
@@ -24,6 +27,9 @@ REFERENCE_KINDS = {
 urlpatterns = [
     path("", RedirectView.as_view(url="/rest/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     route("rest", ApiRootView.as_view(), "api-root"),
     path("", include("contacts.dialects.native.urls")),
     path("", include("contacts.dialects.keyed.urls")),

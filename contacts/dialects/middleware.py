@@ -15,7 +15,7 @@ from contacts.dialects.external.views import REFUSALS as EXTERNAL
 from contacts.dialects.keyed.views import REFUSALS as KEYED
 from contacts.dialects.legacy.views import REFUSALS as LEGACY
 from contacts.dialects.native.errors import REFUSALS as NATIVE
-from contacts.dialects.refusals import RETRY_AFTER_SECONDS, UNAVAILABLE
+from contacts.dialects.refusals import RETRY_AFTER_SECONDS, UNAVAILABLE, Refusals
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,21 @@ DIALECTS = (KEYED, EXTERNAL, LEGACY)
 API_PREFIXES = ("/rest", "/api", "/external")
 
 
+def refusals_for(path: str) -> Refusals:
+    return next((dialect for dialect in DIALECTS if path.startswith(dialect.prefix)), NATIVE)
+
+
+def dialect_of(path: str) -> str:
+    """The dialect a path belongs to, for logs and metrics: a dialect's name, ``admin``,
+    ``api`` (schema, docs, probes) or ``other``."""
+    if path.startswith(API_PREFIXES):
+        dialect = refusals_for(path)
+        return dialect.name if dialect is not NATIVE or path.startswith("/rest") else "api"
+    return "admin" if path.startswith("/admin") else "other"
+
+
 def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    refusals = next((dialect for dialect in DIALECTS if request.path.startswith(dialect.prefix)), NATIVE)
-    return JsonResponse(refusals.body(status, message), status=status)
+    return JsonResponse(refusals_for(request.path).body(status, message), status=status)
 
 
 class RequestLimitsMiddleware:

@@ -31,6 +31,7 @@ def _none(exc: Exception) -> None:
 
 @dataclass(frozen=True)
 class Refusals:
+    name: str
     prefix: str
     body: Body
     translate: Translate = _none

@@ -37,6 +37,7 @@ LAYERS = {
     "contacts.reference": 5,
     "contacts.management": 5,
     "contacts.benchmark": 5,
+    "contacts.observability": 5,
     "paths.admin": 5,
     "paths.serializers": 5,
     "paths.views": 5,

@@ -25,7 +25,7 @@ def _translate(exc: Exception) -> tuple[int, dict] | None:
 
 
 #: ``{"success": false, "error": {"code", "message", "details"}}`` for every refusal.
-REFUSALS = Refusals(prefix="/external/", body=wire.refusal, translate=_translate)
+REFUSALS = Refusals(name="external", prefix="/external/", body=wire.refusal, translate=_translate)
 
 
 class ExternalContactView(RefusingView, ApiKeyOrganizationMixin, APIView):

@@ -34,7 +34,7 @@ def _translate(exc: Exception) -> tuple[int, dict] | None:
 
 
 #: Every error in the keyed envelope, with DRF's status and authentication headers.
-REFUSALS = Refusals(prefix="/api/v2/", body=wire.request_refusal, translate=_translate)
+REFUSALS = Refusals(name="keyed", prefix="/api/v2/", body=wire.request_refusal, translate=_translate)
 
 
 class KeyedView(RefusingView, ApiKeyOrganizationMixin, APIView):

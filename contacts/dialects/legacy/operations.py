@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from rest_framework import exceptions
 
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
+from contacts.auth.principal import ApiKeyUser
 from contacts.auth.throttling import seconds_to_wait
 from contacts.dialects.legacy.wire import (
     LegacyError,
@@ -33,6 +34,7 @@ def authenticate(request: HttpRequest, scope: str) -> Any:
             break
     else:
         raise LegacyError(401, "UNAUTHORIZED", "Credentials required: HTTP Basic with your username and API key.")
+    request.user = ApiKeyUser(api_key)  # who called, for the request's log line
     if not api_key.has_scope(scope):
         raise LegacyError(403, "FORBIDDEN", f"This API key lacks the scope {scope}.")
     wait = seconds_to_wait(api_key)

@@ -24,7 +24,7 @@ def _translate(exc: Exception) -> tuple[int, dict] | None:
 
 
 #: ``{"error": {"code", "message", "property"}}`` for every refusal.
-REFUSALS = Refusals(prefix="/api/2.0/", body=refusal, translate=_translate)
+REFUSALS = Refusals(name="legacy", prefix="/api/2.0/", body=refusal, translate=_translate)
 
 
 class LegacyContactView(RefusingView, ApiKeyOrganizationMixin, APIView):

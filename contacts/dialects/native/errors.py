@@ -58,4 +58,4 @@ def refusal(status_code: int, message: str) -> dict:
 
 #: The native envelope also answers every path no other dialect owns (its views use DRF's
 #: exception handler, taught the engine's exceptions above).
-REFUSALS = Refusals(prefix="/rest/", body=refusal)
+REFUSALS = Refusals(name="native", prefix="/rest/", body=refusal)

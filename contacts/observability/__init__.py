@@ -1,0 +1,1 @@
+"""Seeing the platform run: health probes, one log line per request, Prometheus metrics."""
