@@ -12,13 +12,14 @@ from attributes.models import (
 )
 from attributes.services import next_field_id
 from attributes.types import InvalidValue, normalize_value
+from contacts.api.strict import StrictFieldsMixin
 from contacts.ids import MAX_ID
 from contacts.reference.serializers import ensure_unique_in_organization
 
 INT32_MAX = 2**31 - 1
 
 
-class AttributeDefinitionSerializer(serializers.ModelSerializer):
+class AttributeDefinitionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     name = serializers.CharField(max_length=NAME_MAX_LENGTH)
     dataType = serializers.ChoiceField(source="data_type", choices=DataType.choices, default=DataType.STRING)
     displayFormat = serializers.ChoiceField(

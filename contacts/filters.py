@@ -7,11 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from contacts.ids import MAX_ID
 from contacts.models import Contact
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """An integer id; out-of-range values are a 400, never a database overflow."""
 
@@ -28,6 +30,8 @@ class InstantField(IsoDateTimeField):
     hold (``+16:30``) is converted first, and an instant outside its years is a 400."""
 
     def to_python(self, value: object) -> datetime.datetime | None:
+        if value == "":
+            raise ValidationError("Enter an instant such as 2024-01-31T09:00:00Z.", code="invalid")
         try:
             instant = super().to_python(value)
             return instant.astimezone(datetime.UTC) if instant is not None else None
@@ -35,6 +39,7 @@ class InstantField(IsoDateTimeField):
             raise ValidationError("Enter an instant between the years 1 and 9999.", code="invalid") from error
 
 
+@extend_schema_field({"type": "string", "format": "date-time"})
 class InstantFilter(django_filters.IsoDateTimeFilter):
     field_class = InstantField
 

@@ -2,11 +2,12 @@
 
 from rest_framework import serializers
 
+from contacts.api.strict import StrictFieldsMixin
 from contacts.reference.serializers import ensure_unique_in_organization
 from paths.models import PROMPT_MAX_LENGTH, PathDefinition, PathKind
 
 
-class PathDefinitionSerializer(serializers.ModelSerializer):
+class PathDefinitionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     pathId = serializers.IntegerField(source="id", read_only=True)
     prompt = serializers.CharField(max_length=PROMPT_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=PathKind.choices, default=PathKind.OTHER)

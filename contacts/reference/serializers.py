@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from contacts.api.strict import StrictFieldsMixin
 from contacts.models import Group, RecordType, Source, Topic
 from contacts.models.reference import NAME_MAX_LENGTH
 from contacts.services.reference import create_record_type, update_record_type
@@ -17,7 +18,7 @@ def ensure_unique_in_organization(serializer: serializers.Serializer, message: s
         raise serializers.ValidationError(message)
 
 
-class OrganizationNamedSerializer(serializers.ModelSerializer):
+class OrganizationNamedSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """``id`` and ``name``; the name is unique within the organization (in ``context``)."""
 
     name = serializers.CharField(max_length=NAME_MAX_LENGTH)

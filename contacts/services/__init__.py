@@ -14,9 +14,11 @@ from contacts.services.types import (
     UpdateMode,
     UpdateRejected,
 )
+from contacts.services.validation import CHOICES
 
 __all__ = [
     "BATCH_LIMIT",
+    "CHOICES",
     "ENGAGEMENT_FIELDS",
     "Actor",
     "BatchTooLarge",

@@ -160,6 +160,14 @@ SCALARS: dict[str, Scalar] = {
     "custom_fields": Scalar(json_object, {}),
 }
 
+#: The fields that take one of a list of values, and the values (``""`` and ``null`` clear).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "preferred_email_format": tuple(EmailFormat.values),
+    "status": tuple(Status.values),
+    "gender": tuple(Gender.values),
+    "marital_status": tuple(MaritalStatus.values),
+}
+
 #: Fields FULL mode requires (DESIGN §4); the record type is checked with the references.
 FULL_REQUIRED = ("first_name", "last_name", "external_id")
 

@@ -78,3 +78,34 @@ def test_api_root_needs_credentials(anon_client):
 
     assert response.status_code == 401
     assert response.json()["code"] == "UNAUTHORIZED"
+
+
+def test_the_contact_request_schema_documents_every_writable_wire_key(client):
+    from contacts.dialects.native.patch import READ_ONLY
+    from contacts.dialects.native.serializers import ENGAGEMENT_WIRE_NAMES
+    from contacts.dialects.native.wire import ADDRESS, ATTRIBUTE, FRAME, GIS, PATH, TOP_LEVEL
+
+    schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)["components"]["schemas"]
+    full = schema["ContactInputRequest"]["properties"]
+    writable = {wire for wire, canonical in TOP_LEVEL.items() if canonical not in READ_ONLY}
+    writable -= set(ENGAGEMENT_WIRE_NAMES) | {"createdSourceId", "modifiedSourceId"}
+
+    assert set(full) == writable
+    assert set(schema["PatchedContactInputRequest"]["properties"]) == writable
+    assert set(full["paths"]["items"]["properties"]) == set(PATH)
+    assert set(full["contactAttributes"]["items"]["properties"]) == set(ATTRIBUTE)
+    assert set(full["addresses"]["items"]["properties"]) == set(ADDRESS) | {"gisLocation"}
+    assert set(full["addresses"]["items"]["properties"]["gisLocation"]["properties"]) == set(GIS)
+    assert set(full["paths"]["items"]["properties"]["quietTimeFrames"]["items"]["properties"]) == set(FRAME)
+    assert schema["ContactInputRequest"]["additionalProperties"] is False
+
+
+def test_every_operation_documents_its_refusals_in_its_dialects_envelope(client):
+    paths = json.loads(client.get("/api/schema/", {"format": "json"}).content)["paths"]
+
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"400", "401", "403", "404", "429", "503"} <= set(responses), (method, path)
+    keyed = paths["/api/v2/contact"]["put"]["responses"]["401"]["content"]["application/json"]["schema"]
+    assert keyed == {"$ref": "#/components/schemas/KeyedError"}

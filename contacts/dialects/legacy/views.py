@@ -1,6 +1,7 @@
 """Legacy REST: ``GET``/``PUT /api/2.0/contacts/{id}`` (seed 004)."""
 
 from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import serializers
 from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -54,10 +55,22 @@ class LegacyContactView(RefusingView, ApiKeyOrganizationMixin, APIView):
         )
 
 
+class LegacyHistoryEntrySerializer(serializers.Serializer):
+    """One history entry as the legacy dialect answers it (documentation only)."""
+
+    id = serializers.IntegerField()
+    at = serializers.IntegerField(help_text="Unix time.")
+    channel = serializers.CharField()
+    mode = serializers.CharField()
+    actor = serializers.CharField()
+    source_id = serializers.IntegerField(allow_null=True)
+    changes = serializers.DictField()
+
+
 class LegacyContactHistoryView(LegacyContactView):
     """The contact's change history, newest first."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=LegacyHistoryEntrySerializer(many=True))
     def get(self, request: Request, contact_id: str) -> Response:
         return Response(get_history(self.organization, contact_id))
 

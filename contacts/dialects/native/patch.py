@@ -55,6 +55,9 @@ def parse_operations(
 def _operation(raw: object, index: int, translator: Translator) -> Operation:
     if not isinstance(raw, dict):
         raise PatchError("An operation is an object with op, path and (for add/replace) value.")
+    unknown = sorted(set(raw) - {"op", "path", "value"}, key=str)
+    if unknown:
+        raise PatchError(f"Unknown operation member(s): {', '.join(map(repr, unknown))}.")
     op, path = raw.get("op"), raw.get("path")
     if op not in OPS:
         raise PatchError(f"op must be one of {', '.join(OPS)}.")

@@ -5,6 +5,8 @@ These serializers only render; they never write. Names are the camelCase of the 
 
 from rest_framework import serializers
 
+from contacts.api.strict import StrictFieldsMixin
+
 ENGAGEMENT_WIRE_NAMES = {
     "score": "score",
     "rating": "rating",
@@ -191,7 +193,7 @@ class BatchResultSerializer(serializers.Serializer):
     results = BatchItemResultSerializer(many=True)
 
 
-class MembershipInputSerializer(serializers.Serializer):
+class MembershipInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """Names the group (``groupId`` wins over ``groupName``) and the contacts."""
 
     groupId = serializers.JSONField(required=False)
@@ -210,7 +212,7 @@ class PatchOperationSerializer(serializers.Serializer):
     """One OPS operation (``application/json-patch+json``)."""
 
     op = serializers.ChoiceField(choices=["add", "replace", "remove"])
-    path = serializers.CharField(
-        help_text="e.g. /firstName, /groupsName/~, /paths/pathId:2419/quietTimeFrames/name:night"
+    path = serializers.RegexField(
+        r"^/", help_text="e.g. /firstName, /groupsName/~, /paths/pathId:2419/quietTimeFrames/name:night"
     )
     value = serializers.JSONField(required=False)

@@ -98,6 +98,9 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
         )
 
 
+MISSING_CONTACT_ID = "Always 404 `MISSING_CONTACT_ID` (DESIGN §5): name the contact in the URL."
+
+
 class ContactListView(NativeContactView, generics.ListAPIView):
     """Contacts of an organization: list (filtered, paginated) and create."""
 
@@ -124,15 +127,27 @@ class ContactListView(NativeContactView, generics.ListAPIView):
         location = request.build_absolute_uri(f"/rest/contacts/{self.organization.pk}/{result.contact_id}")
         return self.contact_response(result.contact_id, status.HTTP_201_CREATED, Location=location)
 
-    @extend_schema(exclude=True)
+    @extend_schema(
+        operation_id="rest_contacts_put_without_id", request=None, responses={404: None}, description=MISSING_CONTACT_ID
+    )
     def put(self, request: Request, organization_id: str) -> Response:
         raise missing_contact_error()
 
-    @extend_schema(exclude=True)
+    @extend_schema(
+        operation_id="rest_contacts_patch_without_id",
+        request=None,
+        responses={404: None},
+        description=MISSING_CONTACT_ID,
+    )
     def patch(self, request: Request, organization_id: str) -> Response:
         raise missing_contact_error()
 
-    @extend_schema(exclude=True)
+    @extend_schema(
+        operation_id="rest_contacts_delete_without_id",
+        request=None,
+        responses={404: None},
+        description=MISSING_CONTACT_ID,
+    )
     def delete(self, request: Request, organization_id: str) -> Response:
         raise missing_contact_error()
 
