@@ -46,5 +46,5 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
 ]
 
-handler404 = "contacts.api.handlers.not_found"
-handler500 = "contacts.api.handlers.server_error"
+handler404 = "contacts.dialects.handlers.not_found"
+handler500 = "contacts.dialects.handlers.server_error"

@@ -42,9 +42,12 @@ def reply(data: Any, reply_code: int = OK, reply_text: str = "OK") -> dict[str, 
 
 def request_refusal(status: int, message: str) -> dict[str, Any]:
     """A refusal outside the update rules: malformed URL (400), missing length (411), body
-    too large (413), throttling (429) and an unavailable service (503) carry their status as
-    reply code; credentials, scope and routing 1."""
-    return reply("", status if status in (400, 411, 413, 429, 503) else REQUEST_REFUSED, message)
+    too large (413), throttling (429), an unavailable service (503) and a server error (500)
+    carry their status as reply code; an unknown route or method is a malformed request
+    (1001); credentials and scope are refused with 1."""
+    if status in (404, 405):
+        return reply("", MALFORMED, message)
+    return reply("", status if status in (400, 411, 413, 429, 500, 503) else REQUEST_REFUSED, message)
 
 
 #: The seeds' messages separate field id and value with an en dash.
