@@ -82,8 +82,7 @@ def test_api_root_needs_credentials(anon_client):
 
 def test_the_contact_request_schema_documents_every_writable_wire_key(client):
     from contacts.dialects.native.patch import READ_ONLY
-    from contacts.dialects.native.serializers import ENGAGEMENT_WIRE_NAMES
-    from contacts.dialects.native.wire import ADDRESS, ATTRIBUTE, FRAME, GIS, PATH, TOP_LEVEL
+    from contacts.dialects.native.wire import ADDRESS, ATTRIBUTE, ENGAGEMENT_WIRE_NAMES, FRAME, GIS, PATH, TOP_LEVEL
 
     schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)["components"]["schemas"]
     full = schema["ContactInputRequest"]["properties"]

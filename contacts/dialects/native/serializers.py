@@ -6,31 +6,8 @@ These serializers only render; they never write. Names are the camelCase of the 
 from rest_framework import serializers
 
 from contacts.api.strict import StrictFieldsMixin
-
-ENGAGEMENT_WIRE_NAMES = {
-    "score": "score",
-    "rating": "rating",
-    "emailStatus": "email_status",
-    "emailBounceHardCount": "email_bounce_hard_count",
-    "emailBounceSoftCount": "email_bounce_soft_count",
-    "blockBounceCount": "block_bounce_count",
-    "smsBounceHardCount": "sms_bounce_hard_count",
-    "smsBounceSoftCount": "sms_bounce_soft_count",
-    "smsBounceConsecutiveCount": "sms_bounce_consecutive_count",
-    "complaintsCount": "complaints_count",
-    "forwardCount": "forward_count",
-    "inviteCount": "invite_count",
-    "bounceUnidentifiedCount": "bounce_unidentified_count",
-    "autoresponderCount": "autoresponder_count",
-    "emailMessageIds": "email_message_ids",
-    "smsMessageIds": "sms_message_ids",
-    "emailMessageCount": "email_message_count",
-    "smsMessageCount": "sms_message_count",
-    "messageReadsInferred": "message_reads_inferred",
-    "messageReadsUnique": "message_reads_unique",
-    "messageLinkClicks": "message_link_clicks",
-    "messageLinkClicksUnique": "message_link_clicks_unique",
-}
+from contacts.dialects.native import wire
+from contacts.dialects.native.wire import ENGAGEMENT_WIRE_NAMES
 
 
 def _engagement_field(wire: str, source: str) -> serializers.Field:
@@ -165,7 +142,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     mode = serializers.CharField()
     actor = serializers.CharField()
     sourceId = serializers.IntegerField(source="source_id", allow_null=True)
-    changes = serializers.JSONField()
+    changes = serializers.SerializerMethodField(help_text="Native field name → {before, after}, in wire shapes.")
+
+    def get_changes(self, entry) -> dict:
+        return wire.render_changes(entry.changes)
 
 
 class ContactInputSerializer(ContactCoreOutputSerializer):

@@ -6,8 +6,32 @@ canonical problem location back into a JSON Pointer into the request body.
 
 from typing import Any
 
-from contacts.dialects.native.serializers import ENGAGEMENT_WIRE_NAMES
 from contacts.services import ChangeSet, Problem, ProblemCode
+
+ENGAGEMENT_WIRE_NAMES = {
+    "score": "score",
+    "rating": "rating",
+    "emailStatus": "email_status",
+    "emailBounceHardCount": "email_bounce_hard_count",
+    "emailBounceSoftCount": "email_bounce_soft_count",
+    "blockBounceCount": "block_bounce_count",
+    "smsBounceHardCount": "sms_bounce_hard_count",
+    "smsBounceSoftCount": "sms_bounce_soft_count",
+    "smsBounceConsecutiveCount": "sms_bounce_consecutive_count",
+    "complaintsCount": "complaints_count",
+    "forwardCount": "forward_count",
+    "inviteCount": "invite_count",
+    "bounceUnidentifiedCount": "bounce_unidentified_count",
+    "autoresponderCount": "autoresponder_count",
+    "emailMessageIds": "email_message_ids",
+    "smsMessageIds": "sms_message_ids",
+    "emailMessageCount": "email_message_count",
+    "smsMessageCount": "sms_message_count",
+    "messageReadsInferred": "message_reads_inferred",
+    "messageReadsUnique": "message_reads_unique",
+    "messageLinkClicks": "message_link_clicks",
+    "messageLinkClicksUnique": "message_link_clicks_unique",
+}
 
 TOP_LEVEL = {
     "id": "id",
@@ -186,3 +210,39 @@ def pointer_for(problem: Problem) -> str:
         else:
             tokens.append(names.get(token, token))
     return "".join("/" + _escape(token) for token in tokens)
+
+
+def render_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """A history entry's ``{canonical field: {before, after}}`` in native wire names and
+    shapes (DESIGN §10: native ``/history`` speaks camelCase, like the contact itself)."""
+    return {
+        CANONICAL_TOP_LEVEL.get(name, name): {side: _wire_value(name, change.get(side)) for side in ("before", "after")}
+        for name, change in changes.items()
+    }
+
+
+def _wire_value(name: str, value: Any) -> Any:
+    """Nested items (addresses, paths with their frames, attribute values) with wire keys."""
+    if name not in NESTED or not isinstance(value, list):
+        return value
+    return [_wire_item(name, item) if isinstance(item, dict) else item for item in value]
+
+
+def _wire_item(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    names = {canonical: wire for wire, canonical in NESTED[name].items()}
+    rendered: dict[str, Any] = {}
+    for key, value in item.items():
+        if name == "addresses" and key in GIS.values():
+            location = rendered.setdefault("gisLocation", {"lat": None, "lon": None})
+            location["lat" if key == "latitude" else "lon"] = value
+        elif key == "quiet_time_frames" and isinstance(value, list):
+            frame_names = {canonical: wire for wire, canonical in FRAME.items()}
+            rendered["quietTimeFrames"] = [
+                {frame_names.get(k, k): v for k, v in frame.items()} if isinstance(frame, dict) else frame
+                for frame in value
+            ]
+        else:
+            rendered[names.get(key, key)] = value
+    if rendered.get("gisLocation") == {"lat": None, "lon": None}:
+        rendered["gisLocation"] = None
+    return rendered

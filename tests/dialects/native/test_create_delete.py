@@ -41,7 +41,7 @@ def test_post_creates_the_whole_contact(api, org, refs):
     assert created["createdAt"] == created["updatedAt"]
     [entry] = api.history(created["id"])
     assert (entry["mode"], entry["channel"]) == ("create", "native")
-    assert entry["changes"]["first_name"] == {"before": None, "after": "F"}
+    assert entry["changes"]["firstName"] == {"before": None, "after": "F"}
 
 
 def test_post_ignores_an_id_in_the_body(api, refs, plain):

@@ -193,7 +193,7 @@ def test_a_new_external_id_changes_it(api, plain):
     assert_ok(api.put(plain, minimal(externalId="002")))
 
     assert api.get(plain)["externalId"] == "002"
-    assert api.history(plain)[0]["changes"]["external_id"] == {"before": "001", "after": "002"}
+    assert api.history(plain)[0]["changes"]["externalId"] == {"before": "001", "after": "002"}
 
 
 def test_an_external_id_held_by_another_contact_is_refused(api, org, plain):

@@ -32,10 +32,10 @@ def test_a_full_update_lists_every_field_it_changed(api, refs, plain):
 
     changes = api.history(plain)[0]["changes"]
 
-    assert set(changes) == {"first_name", "last_name", "email", "record_type_id", "paths", "attributes"}
+    assert set(changes) == {"firstName", "lastName", "email", "recordTypeId", "paths", "contactAttributes"}
     assert changes["email"] == {"before": "old@example.com", "after": ""}
-    assert changes["record_type_id"] == {"before": refs.contractor.pk, "after": refs.employee.pk}
-    assert changes["attributes"]["after"] == []
+    assert changes["recordTypeId"] == {"before": refs.contractor.pk, "after": refs.employee.pk}
+    assert changes["contactAttributes"]["after"] == []
 
 
 def test_a_write_that_changes_nothing_adds_no_entry(api, plain):
@@ -107,3 +107,26 @@ def test_another_organizations_history_is_404(api, other_org):
     theirs = seed_contact(other_org, external_id="1", first_name="T", last_name="O", record_type_name="Employee")
 
     assert_error(api.client.get(f"{api.url(theirs)}/history"), 404, "NOT_FOUND")
+
+
+def test_nested_changes_are_told_in_native_wire_shapes(api, refs, plain):
+    body = minimal() | {
+        "timezoneId": "Europe/Paris",
+        "addresses": [{"locationName": "Home", "gisLocation": {"lat": 1.5, "lon": 2.5}}],
+        "paths": [
+            {
+                "prompt": "email",
+                "value": "ada@example.com",
+                "quietTimeFrames": [{"name": "night", "days": [1], "fromHour": 22, "toHour": 6}],
+            }
+        ],
+    }
+    assert_ok(api.put(plain, body))
+
+    changes = api.history(plain)[0]["changes"]
+
+    [address] = changes["addresses"]["after"]
+    assert address["locationName"] == "Home" and address["gisLocation"] == {"lat": 1.5, "lon": 2.5}
+    [path] = changes["paths"]["after"]
+    assert set(path) == {"pathId", "value", "countryCode", "skipValidation", "quietTimeFrames"}
+    assert path["quietTimeFrames"][0]["fromHour"] == 22 and path["quietTimeFrames"][0]["days"] == [1]

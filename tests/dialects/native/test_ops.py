@@ -32,7 +32,7 @@ def test_scalar_operations(api, rich):
     assert (stored["firstName"], stored["companyName"], stored["title"]) == ("Augusta", "Babbage & Co", "")
     assert stored["lastName"] == "Lovelace" and stored["tags"] == ["vip", "early"]
     entry = api.history(rich)[0]
-    assert entry["mode"] == "ops" and set(entry["changes"]) == {"first_name", "company_name", "title"}
+    assert entry["mode"] == "ops" and set(entry["changes"]) == {"firstName", "companyName", "title"}
 
 
 def test_groups_are_appended_and_removed_by_id_or_name(api, rich, refs):
