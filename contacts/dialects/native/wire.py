@@ -143,7 +143,9 @@ class Translator:
         if isinstance(gis, dict):
             renamed.update(self.rename(gis, GIS, (*at, "gisLocation")))
         elif gis is not None:
-            renamed["latitude"] = gis  # reported by the engine as an invalid coordinate
+            # Not an object: no coordinate can be read from it, so the engine reports it at
+            # /gisLocation/lat (a list is never a number; a bare 0 would pass as one).
+            renamed["latitude"] = [gis]
         return renamed
 
     def path(self, item: Any, at: tuple) -> Any:

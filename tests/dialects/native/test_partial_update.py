@@ -206,3 +206,14 @@ def test_a_patch_body_that_is_not_an_object_is_refused(api, rich, raw):
     assert_error(api.send_raw("patch", api.url(rich), raw), 400, "VALIDATION_ERROR")
 
     api.assert_unchanged(snapshot)
+
+
+@pytest.mark.parametrize("gis", [0, 12.5, "north", [1, 2], True])
+def test_a_gis_location_that_is_not_an_object_is_refused(api, plain, gis):
+    before = api.get(plain)
+
+    response = api.patch(plain, {"addresses": [{"city": "Oslo", "gisLocation": gis}]})
+
+    assert response.status_code == 400
+    assert "/addresses/0/gisLocation/lat" in response.json()["errors"]
+    assert api.get(plain)["version"] == before["version"]
