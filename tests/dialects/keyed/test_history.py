@@ -18,7 +18,7 @@ def test_keyed_and_native_changes_share_one_history(keyed, native, people, sourc
     ]
     native_entry, keyed_entry, _ = history
     assert native_entry["changes"] == {"title": {"before": "", "after": "Queen"}}
-    assert keyed_entry["changes"] == {"last_name": {"before": "Odinsdottir", "after": "Allmother"}}
+    assert keyed_entry["changes"] == {"lastName": {"before": "Odinsdottir", "after": "Allmother"}}
     assert keyed_entry["sourceId"] == source.pk
     assert native_entry["at"] >= keyed_entry["at"]
     contact = native.get(people.frigga)

@@ -22,7 +22,7 @@ def test_seed_000_update_by_email_answers_ok_and_records_source(keyed, native, p
     assert latest["channel"] == "keyed"
     assert latest["mode"] == "partial"
     assert latest["sourceId"] == source.pk
-    assert latest["changes"]["first_name"] == {"before": "Malekith", "after": "New"}
+    assert latest["changes"]["firstName"] == {"before": "Malekith", "after": "New"}
     assert created["mode"] == "create"
 
 
