@@ -176,6 +176,34 @@ def _label(problem: Problem, translation: Translation) -> str:
     return str(translation.properties.get(key, head))
 
 
+def xmlrpc_contact_id(raw: object) -> object:
+    """An XML-RPC ``id`` argument: an integer (or its digits); anything else is a wrong
+    argument (400), not an unknown contact."""
+    digits = isinstance(raw, str) and raw.strip().lstrip("-").isascii() and raw.strip().lstrip("-").isdigit()
+    if isinstance(raw, bool) or not (isinstance(raw, int) or digits):
+        raise LegacyError(400, "INVALID_REQUEST", "The contact id must be an integer.", "id")
+    return raw
+
+
+def xmlrpc_properties(raw: object) -> dict[str, Any]:
+    """The ``$properties`` argument, ``struct | array`` as seed 004 signs it: a struct; or an
+    array of structs (merged in order) or of ``[name, value]`` pairs."""
+    if isinstance(raw, dict):
+        return raw
+    if not isinstance(raw, list):
+        raise LegacyError(400, "INVALID_REQUEST", "Properties must be a struct or an array of them.")
+    merged: dict[str, Any] = {}
+    for item in raw:
+        if isinstance(item, dict):
+            merged.update(item)
+        elif isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
+            merged[item[0]] = item[1]
+        else:
+            message = "Each element of a properties array is a struct or a [name, value] pair."
+            raise LegacyError(400, "INVALID_REQUEST", message)
+    return merged
+
+
 def parse_contact_id(raw: object) -> int:
     contact_id = parse_id(raw)
     if contact_id is None:

@@ -25,7 +25,7 @@ from contacts.auth import Scope
 from contacts.auth.keys import mark_used
 from contacts.auth.principal import actor_for_key
 from contacts.dialects.legacy.operations import authenticate, get_contact, update_contact
-from contacts.dialects.legacy.wire import LegacyError
+from contacts.dialects.legacy.wire import LegacyError, xmlrpc_contact_id, xmlrpc_properties
 from contacts.dialects.refusals import RETRY_AFTER_SECONDS
 from contacts.services import Channel
 
@@ -63,13 +63,14 @@ def fault_for(exception: BaseException, context: RpcRequestContext) -> None:
 
 @contacts_namespace.register_procedure(name="UpdateContact", context_target="context")
 def update(id: Any, properties: Any, context: RpcRequestContext) -> int:
-    """Update the contact ``id`` with the given properties; returns its id."""
+    """Update the contact ``id`` with the given properties (a struct, or an array of structs
+    or ``[name, value]`` pairs); returns its id."""
     api_key = authenticate(context.request, Scope.CONTACTS_WRITE)
     mark_used(api_key)
     return update_contact(
         organization=api_key.organization,
-        raw_id=id,
-        properties=properties,
+        raw_id=xmlrpc_contact_id(id),
+        properties=xmlrpc_properties(properties),
         actor=actor_for_key(api_key),
         channel=Channel.XMLRPC,
     )
@@ -79,7 +80,7 @@ def update(id: Any, properties: Any, context: RpcRequestContext) -> int:
 def get(id: Any, context: RpcRequestContext) -> dict[str, Any]:
     """The properties of the contact ``id``."""
     api_key = authenticate(context.request, Scope.CONTACTS_READ)
-    properties = get_contact(api_key.organization, id)
+    properties = get_contact(api_key.organization, xmlrpc_contact_id(id))
     # XML-RPC integers are 32-bit: larger ones (a unix time before 1901 or after 2038) go as doubles.
     return {name: float(value) if _beyond_int32(value) else value for name, value in properties.items()}
 

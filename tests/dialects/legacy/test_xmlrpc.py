@@ -145,7 +145,7 @@ def test_refusal_is_a_400_fault_naming_the_property(proxy, native, rich, propert
 
 
 def test_unknown_contact_is_a_404_fault(proxy):
-    for contact_id in (999999, 0, -5, "abc"):
+    for contact_id in (999999, 0, -5, "12345678"):
         for fault in (
             fault_of(proxy.contacts.UpdateContact, contact_id, {"name": "Nobody"}),
             fault_of(proxy.contacts.GetContact, contact_id),
@@ -280,4 +280,40 @@ def test_body_that_is_not_a_valid_call_is_a_fault_or_400_never_500(server, key, 
         if response.status_code == 200:
             with pytest.raises(xmlrpc.client.Fault):
                 xmlrpc.client.loads(response.content)
+    native.assert_unchanged(before)
+
+
+def test_an_id_that_is_not_an_integer_is_a_400_fault(proxy, rich, native):
+    before = native.snapshot(rich["id"])
+
+    for contact_id in ("abc", 1.5, [1], {"id": 1}, True):
+        for fault in (
+            fault_of(proxy.contacts.UpdateContact, contact_id, {"name": "Nobody"}),
+            fault_of(proxy.contacts.GetContact, contact_id),
+        ):
+            assert fault.faultCode == 400, contact_id
+            assert "integer" in fault.faultString
+    native.assert_unchanged(before)
+
+
+def test_properties_may_be_an_array_of_structs_or_of_pairs(proxy, rich, native):
+    assert (
+        proxy.contacts.UpdateContact(rich["id"], [{"name": "Ada"}, {"title": "Countess", "name": "Augusta"}])
+        == rich["id"]
+    )
+    assert (
+        proxy.contacts.UpdateContact(rich["id"], [["company_name", "Engines"], ["department", "Analysis"]])
+        == rich["id"]
+    )
+
+    stored = native.get(rich["id"])
+    assert (stored["firstName"], stored["title"]) == ("Augusta", "Countess")
+    assert (stored["companyName"], stored["department"]) == ("Engines", "Analysis")
+
+
+def test_properties_of_another_type_are_a_400_fault(proxy, rich, native):
+    before = native.snapshot(rich["id"])
+
+    for properties in ("name=Ada", 7, [["name"]], [["name", "Ada", "extra"]], [7]):
+        assert fault_of(proxy.contacts.UpdateContact, rich["id"], properties).faultCode == 400
     native.assert_unchanged(before)
