@@ -2,11 +2,14 @@
 contact costs a fixed number of queries however many nested rows it has."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.db.models import CharField, F, Prefetch, QuerySet
+from django.db.models import CharField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, Lower
 
+from attributes.models import AttributeDefinition, ContactAttributeValue, DataType
 from attributes.selectors import attribute_values_prefetch
+from attributes.services import validate_attribute_values
 from contacts.ids import parse_id
 from contacts.models import Contact, ContactChange, ContactTag, Organization
 from paths.selectors import contact_paths_prefetch
@@ -70,6 +73,45 @@ def contact_ids_by_key(organization: Organization, column: str, values: Iterable
     for key, contact_id in contacts.values_list("key", "pk").order_by("pk"):
         found.setdefault(key, []).append(contact_id)
     return found
+
+
+def contact_ids_by_attribute(
+    organization: Organization, definition: AttributeDefinition, values: Iterable[object]
+) -> dict[str, list[int]]:
+    """Contacts whose value of a single-valued attribute is one of ``values`` (each compared
+    in its stored form, so ``"7"`` finds a number 7): ``{str(value): [ids]}`` in one query.
+    A value the attribute could not hold matches nothing."""
+    forms: dict[str, list[list]] = {}
+    for value in values:
+        cleaned, problems = validate_attribute_values(definition, [value], ())
+        if value not in (None, "") and not problems and len(cleaned) == 1:
+            forms[str(value)] = [[form] for form in _stored_forms(definition, cleaned[0])]
+    if not forms:
+        return {}
+    condition = Q()
+    for candidates in forms.values():
+        for candidate in candidates:
+            condition |= Q(values=candidate)
+    rows = (
+        ContactAttributeValue.objects.filter(condition, definition=definition, contact__organization=organization)
+        .values_list("values", "contact_id")
+        .order_by("contact_id")
+    )
+    found: dict[str, list[int]] = {}
+    for row_values, contact_id in rows:
+        for key, candidates in forms.items():
+            if row_values in candidates:
+                found.setdefault(key, []).append(contact_id)
+    return found
+
+
+def _stored_forms(definition: AttributeDefinition, value: object) -> list[object]:
+    """The forms a value may be stored in: a number arrives as JSON number or as text."""
+    if definition.data_type != DataType.NUMBER or isinstance(value, bool):
+        return [value]
+    number = Decimal(str(value))
+    as_number = int(number) if number == number.to_integral_value() else float(number)
+    return list(dict.fromkeys([value, as_number, str(value)]))
 
 
 HISTORY_LIMIT = 500

@@ -22,6 +22,10 @@ class Field:
     def is_choice(self) -> bool:
         return self.application_type in {"singlechoice", "multichoice"}
 
+    @property
+    def is_multiple(self) -> bool:
+        return self.application_type == "multichoice"
+
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "application_type": self.application_type}
 

@@ -18,10 +18,10 @@ from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthe
 from contacts.auth.principal import request_actor
 from contacts.auth.wsse import WsseAuthentication
 from contacts.dialects.keyed import wire
-from contacts.dialects.keyed.fields import Field, choice_value, field_registry
+from contacts.dialects.keyed.fields import ATTRIBUTE, Field, choice_value, field_registry
 from contacts.dialects.refusals import Refusals, RefusingView
 from contacts.ids import parse_id
-from contacts.selectors import contact_history_entries, contact_ids_by_key
+from contacts.selectors import contact_history_entries, contact_ids_by_attribute, contact_ids_by_key
 from contacts.services import BATCH_LIMIT, ChangeSet, Channel, UpdateMode, apply_updates
 
 
@@ -96,7 +96,10 @@ class KeyedContactView(KeyedView):
         key_label = key if isinstance(key, str) else str(key.id)
         key_column = key if isinstance(key, str) else key.target
         key_values = [self._key_value(item.get(key_label), key) for item in items]
-        matches = contact_ids_by_key(self.organization, key_column, key_values)
+        if isinstance(key, Field) and key.kind == ATTRIBUTE:
+            matches = contact_ids_by_attribute(self.organization, key.target, key_values)
+        else:
+            matches = contact_ids_by_key(self.organization, key_column, key_values)
         outcomes: list[dict] = []
         pending: list[tuple[dict, wire.ParsedItem, ChangeSet]] = []
         for item, value in zip(items, key_values, strict=True):

@@ -4,7 +4,15 @@ engine problems to reply codes and the seeds' messages."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from contacts.dialects.keyed.fields import ADDRESS, EXTERNAL_ID_FIELD, SCALAR, SYSTEM_FIELDS, Field, choice_value
+from contacts.dialects.keyed.fields import (
+    ADDRESS,
+    ATTRIBUTE,
+    EXTERNAL_ID_FIELD,
+    SCALAR,
+    SYSTEM_FIELDS,
+    Field,
+    choice_value,
+)
 from contacts.services import Problem, ProblemCode
 
 OK = 0
@@ -73,14 +81,17 @@ class ParsedItem:
 
 
 def key_field(raw: object, registry: dict[int, Field]) -> str | Field:
-    """``key_id`` as ``"id"``, ``"uid"`` or a scalar registry field (empty means ``id``)."""
+    """``key_id`` as ``"id"``, ``"uid"``, a scalar registry field or a single-valued custom
+    attribute (empty means ``id``)."""
     if raw in (None, ""):
         return "id"
     text = str(raw).strip().lower()
     if text in ID_KEYS:
         return text
     found = registry.get(int(text)) if text.isascii() and text.isdigit() else None
-    if found is None or found.kind != SCALAR:
+    # A contact field, or a single-valued custom attribute (seed 000: "can be a field id").
+    keyable = found is not None and (found.kind == SCALAR or (found.kind == ATTRIBUTE and not found.is_multiple))
+    if not keyable:
         raise KeyedError(UNKNOWN_FIELD, f"Invalid key_id: {raw} is not a field id of a contact field, id or uid.")
     return found
 
