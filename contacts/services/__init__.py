@@ -3,7 +3,7 @@
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.models.history import Channel
-from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact
+from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact, rolled_back
 from contacts.services.membership import MembershipResult, change_group_membership
 from contacts.services.types import (
     Actor,
@@ -35,4 +35,5 @@ __all__ = [
     "apply_updates",
     "change_group_membership",
     "delete_contact",
+    "rolled_back",
 ]

@@ -6,7 +6,8 @@ ids, write in bulk, record history — with a number of queries that does not gr
 batch or with a contact's nested data.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
@@ -152,12 +153,22 @@ def _write(
         contact_id = contact_ids[plan.index]
         created = plan.stored is None
         status = ItemStatus.CREATED if created else ItemStatus.UPDATED
-        results[plan.index] = ItemResult(plan.index, status, contact_id)
         before = None if created else plan.stored.state
+        changes = describe_changes(before, plan.state, plan.changed)
+        results[plan.index] = ItemResult(plan.index, status, contact_id, changes=changes)
         history_mode = Mode.CREATE if created else Mode(mode.value)
-        entries.append((contact_id, history_mode, plan.source_id, describe_changes(before, plan.state, plan.changed)))
+        entries.append((contact_id, history_mode, plan.source_id, changes))
     if entries:
         record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A dry run: everything done inside (engine calls, and reading their effect) is undone
+    at the end, so a caller can answer what a change would do without doing it (DESIGN §10)."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ PARTIAL keeps).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -72,6 +72,8 @@ class ItemResult:
     status: ItemStatus
     contact_id: int | None = None
     problems: tuple[Problem, ...] = ()
+    #: What changed, ``{canonical field: {"before", "after"}}`` as history records it.
+    changes: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

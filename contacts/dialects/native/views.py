@@ -1,6 +1,7 @@
 """Native dialect views: thin — they route, translate with ``wire``, call selectors or the
 engine, and render. Errors come from one exception handler (``errors``)."""
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.db.models import QuerySet
@@ -42,6 +43,7 @@ from contacts.services import (
     apply_updates,
     change_group_membership,
     delete_contact,
+    rolled_back,
 )
 
 
@@ -88,6 +90,35 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
             self.get_serializer(contact).data, status=status_code, headers={"ETag": etag_for(contact), **headers}
         )
 
+    def validate_only(self) -> bool:
+        """``?validateOnly=true``: run the whole change and undo it (DESIGN §10)."""
+        return self.request.query_params.get("validateOnly", "").lower() in {"1", "true", "yes"}
+
+    def dry_run_response(self, item: ChangeSet, mode: UpdateMode) -> Response:
+        """What the change would do: its status, the contact as it would read (a new contact
+        has no id or uid yet) and the changed fields, before → after; nothing is kept. A
+        refused change answers exactly as the real call would."""
+        with rolled_back():
+            result = self.apply(item, mode)
+            contact = dict(self.contact_response(result.contact_id).data)
+        if result.status == "created":
+            contact.update(id=None, uid=None)
+        return Response(
+            {
+                "validateOnly": True,
+                "status": result.status.value,
+                "contact": contact,
+                "changes": self.visible_changes(result.changes),
+            }
+        )
+
+    def visible_changes(self, changes: dict) -> dict:
+        """Changes in wire names; a caller that may not read contacts sees only what it sent."""
+        rendered = wire.render_changes(changes)
+        if has_scope(self.request, Scope.CONTACTS_READ):
+            return rendered
+        return {name: {"after": change["after"]} for name, change in rendered.items()}
+
     def apply(self, item: ChangeSet, mode: UpdateMode) -> ItemResult:
         return apply_update(
             organization=self.organization,
@@ -121,7 +152,10 @@ class ContactListView(NativeContactView, generics.ListAPIView):
         external_id = body.get("externalId")
         if request.query_params.get("upsert", "").lower() in {"1", "true", "yes"} and isinstance(external_id, str):
             existing = contact_ids_by_external_id(self.organization, [external_id]).get(external_id)
-        result = self.apply(wire.parse_contact(body, contact_id=existing, ignore_id=True), UpdateMode.FULL)
+        item = wire.parse_contact(body, contact_id=existing, ignore_id=True)
+        if self.validate_only():
+            return self.dry_run_response(item, UpdateMode.FULL)
+        result = self.apply(item, UpdateMode.FULL)
         if existing is not None:
             return self.contact_response(result.contact_id)
         location = request.build_absolute_uri(f"/rest/contacts/{self.organization.pk}/{result.contact_id}")
@@ -208,6 +242,8 @@ class ContactDetailView(NativeContactView):
         )
         if errors:
             raise NativeError(status_code=400, code="VALIDATION_ERROR", message=summarize(errors), errors=errors)
+        if self.validate_only():
+            return self.dry_run_response(item, UpdateMode.OPS)
         result = self.apply(item, UpdateMode.OPS)
         return self.contact_response(result.contact_id)
 
@@ -220,6 +256,8 @@ class ContactDetailView(NativeContactView):
             ignore_id=mode == UpdateMode.FULL,
             expected_version=self.expected_version(request, contact_id),
         )
+        if self.validate_only():
+            return self.dry_run_response(item, mode)
         result = self.apply(item, mode)
         return self.contact_response(result.contact_id)
 
@@ -269,18 +307,22 @@ class ContactBatchView(NativeContactView):
                 continue
             items.append(wire.parse_contact(item, contact_id=contact_id, ignore_id=True))
             positions.append(index)
-        results = apply_updates(
-            organization=self.organization,
-            items=items,
-            mode=UpdateMode.FULL,
-            actor=request_actor(request),
-            channel=Channel.NATIVE,
-        )
+        validate_only = self.validate_only()
+        with rolled_back() if validate_only else nullcontext():
+            results = apply_updates(
+                organization=self.organization,
+                items=items,
+                mode=UpdateMode.FULL,
+                actor=request_actor(request),
+                channel=Channel.NATIVE,
+            )
         for index, result in zip(positions, results, strict=True):
             rows[index].update(id=result.contact_id, status=result.status.value)
             if not result.ok:
                 rows[index]["errors"] = errors_by_pointer(result.problems)
-        return Response({"results": rows})
+            elif validate_only:
+                rows[index]["changes"] = self.visible_changes(result.changes)
+        return Response({"validateOnly": True, "results": rows} if validate_only else {"results": rows})
 
 
 def _batch_item_error(item: object) -> dict[str, list[str]] | None:
