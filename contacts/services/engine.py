@@ -17,8 +17,17 @@ from contacts.models import Channel, Contact, Mode, Organization
 from contacts.services.history import record_changes
 from contacts.services.planning import Plan, plan_item
 from contacts.services.resolution import resolve_references
-from contacts.services.state import describe_changes, lock_and_load
-from contacts.services.types import Actor, BatchTooLarge, ChangeSet, ItemResult, ItemStatus, UpdateMode, UpdateRejected
+from contacts.services.state import StoredContact, describe_changes, lock_and_load
+from contacts.services.types import (
+    Actor,
+    BatchTooLarge,
+    ChangeSet,
+    ItemResult,
+    ItemStatus,
+    References,
+    UpdateMode,
+    UpdateRejected,
+)
 from contacts.services.writes import create_contacts, update_contacts, write_children
 
 BATCH_LIMIT = 1000
@@ -32,11 +41,14 @@ def apply_updates(
     actor: Actor,
     channel: Channel,
     dry_run: bool = False,
+    all_or_none: bool = False,
 ) -> list[ItemResult]:
     """Apply a batch of changes; one result per item, in order.
 
     Items are independent: an invalid item (``status=error`` with every problem found)
-    changes nothing, while the valid ones are committed. ``contact_id=None`` creates.
+    changes nothing, while the valid ones are committed; with ``all_or_none`` one invalid
+    item keeps every other from being committed (``status=notApplied``). ``contact_id=None``
+    creates.
     ``dry_run``: the whole sequence runs and is rolled back, so the results say what the
     real call would do and nothing is kept. Raises BatchTooLarge (nothing written) beyond
     BATCH_LIMIT items.
@@ -49,27 +61,49 @@ def apply_updates(
         )
         refs = resolve_references(organization=organization, items=items, stored=stored)
         results: dict[int, ItemResult] = {}
-        plans: list[Plan] = []
-        seen: set[int] = set()
-        for index, item in enumerate(items):
-            if item.contact_id is not None and item.contact_id in seen:
-                # Two changes of one contact in one batch would both be planned from the same
-                # stored state; the first one stands, the repeat is refused.
-                problem = Problem(("id",), ProblemCode.DUPLICATE, "This contact appears more than once in the batch.")
-                results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, (problem,))
-                continue
-            if item.contact_id is not None:
-                seen.add(item.contact_id)
-            planned = plan_item(index=index, item=item, mode=mode, stored=stored.get(item.contact_id), refs=refs)
-            if isinstance(planned, Plan):
-                plans.append(planned)
-            else:
-                results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, tuple(planned))
+        plans = _plan_items(items, mode=mode, stored=stored, refs=refs, results=results)
         plans = _refuse_external_id_conflicts(organization, plans, items, results)
         _write(organization, plans, items, results, mode=mode, actor=actor, channel=channel)
-        if dry_run:
+        failed = any(result.status == ItemStatus.ERROR for result in results.values())
+        if dry_run or (all_or_none and failed):
             transaction.set_rollback(True)
+    if all_or_none and failed:
+        # DESIGN §10: one failing item and nothing is committed; the others say so.
+        results = {
+            index: result
+            if result.status == ItemStatus.ERROR
+            else ItemResult(index, ItemStatus.NOT_APPLIED, items[index].contact_id)
+            for index, result in results.items()
+        }
     return [results[index] for index in range(len(items))]
+
+
+def _plan_items(
+    items: Sequence[ChangeSet],
+    *,
+    mode: UpdateMode,
+    stored: dict[int, StoredContact],
+    refs: References,
+    results: dict[int, ItemResult],
+) -> list[Plan]:
+    """The plan of every valid item; each refused one gets its result with every problem."""
+    plans: list[Plan] = []
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        if item.contact_id is not None and item.contact_id in seen:
+            # Two changes of one contact in one batch would both be planned from the same
+            # stored state; the first one stands, the repeat is refused.
+            problem = Problem(("id",), ProblemCode.DUPLICATE, "This contact appears more than once in the batch.")
+            results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, (problem,))
+            continue
+        if item.contact_id is not None:
+            seen.add(item.contact_id)
+        planned = plan_item(index=index, item=item, mode=mode, stored=stored.get(item.contact_id), refs=refs)
+        if isinstance(planned, Plan):
+            plans.append(planned)
+        else:
+            results[index] = ItemResult(index, ItemStatus.ERROR, item.contact_id, tuple(planned))
+    return plans
 
 
 def apply_update(

@@ -64,6 +64,8 @@ class ItemStatus(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     ERROR = "error"
+    #: Valid, but not applied: another item of an all-or-none batch failed.
+    NOT_APPLIED = "notApplied"
 
 
 @dataclass(frozen=True)

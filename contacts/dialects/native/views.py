@@ -308,20 +308,34 @@ class ContactBatchView(NativeContactView):
             items.append(wire.parse_contact(item, contact_id=contact_id, ignore_id=True))
             positions.append(index)
         validate_only = self.validate_only()
-        with rolled_back() if validate_only else nullcontext():
+        all_or_none = request.query_params.get("allOrNone", "").lower() in {"1", "true", "yes"}
+        refused_here = len(items) < len(body)
+        # An item refused before the engine also keeps an all-or-none batch from applying.
+        undo = validate_only or (all_or_none and refused_here)
+        with rolled_back() if undo else nullcontext():
             results = apply_updates(
                 organization=self.organization,
                 items=items,
                 mode=UpdateMode.FULL,
                 actor=request_actor(request),
                 channel=Channel.NATIVE,
+                all_or_none=all_or_none,
             )
+        not_applied = all_or_none and (refused_here or any(result.status == "error" for result in results))
         for index, result in zip(positions, results, strict=True):
-            rows[index].update(id=result.contact_id, status=result.status.value)
-            if not result.ok:
+            status_ = "notApplied" if not_applied and result.status != "error" else result.status.value
+            rows[index].update(id=result.contact_id, status=status_)
+            if result.status == "error":
                 rows[index]["errors"] = errors_by_pointer(result.problems)
-            elif validate_only:
+            elif validate_only and not not_applied:
                 rows[index]["changes"] = self.visible_changes(result.changes)
+        if not_applied:
+            raise NativeError(
+                status_code=status.HTTP_400_BAD_REQUEST,
+                code="BATCH_NOT_APPLIED",
+                message="An item failed, so no item was applied (allOrNone).",
+                extra={"results": rows},
+            )
         return Response({"validateOnly": True, "results": rows} if validate_only else {"results": rows})
 
 
