@@ -4,6 +4,7 @@ They only translate (``wire``), look contacts up by key (selectors) and call the
 Every refusal is answered in the ``{"replyCode", "replyText", "data"}`` envelope.
 """
 
+from contextlib import nullcontext
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -22,7 +23,7 @@ from contacts.dialects.keyed.fields import ATTRIBUTE, Field, choice_value, field
 from contacts.dialects.refusals import Refusals, RefusingView
 from contacts.ids import parse_id
 from contacts.selectors import contact_history_entries, contact_ids_by_attribute, contact_ids_by_key
-from contacts.services import BATCH_LIMIT, ChangeSet, Channel, UpdateMode, apply_updates
+from contacts.services import BATCH_LIMIT, ChangeSet, Channel, ItemStatus, UpdateMode, apply_updates, rolled_back
 
 
 def _translate(exc: Exception) -> tuple[int, dict] | None:
@@ -77,18 +78,30 @@ class KeyedContactView(KeyedView):
         data: dict[str, Any] = {"id": outcome["id"]}
         if outcome["created"]:
             data["created"] = True
+        if self._flag("validate_only"):
+            # DESIGN §10: what the change would do (a new contact has no id yet); nothing kept.
+            data.update(validateOnly=True, status=outcome["status"], changes=outcome["changes"])
+            if outcome["created"]:
+                data["id"] = None
         return Response(wire.reply(data))
 
     def _batch(self, body: dict, contacts: list[dict], key: str | Field, registry: dict[int, Field]) -> Response:
-        ids, errors = [], {}
+        ids, errors, results = [], {}, []
         for index, outcome in enumerate(self._apply(contacts, body, key, registry)):
+            label = outcome["key_value"] if outcome["key_value"] not in (None, "") else f"#{index}"
             if "error" in outcome:
                 code, text, _ = outcome["error"]
-                label = outcome["key_value"] if outcome["key_value"] not in (None, "") else f"#{index}"
                 errors[str(label)] = {str(code): text}
             else:
                 ids.append(outcome["id"])
-        return Response(wire.reply({"ids": ids, "errors": errors}))
+                results.append({"key": label, "status": outcome["status"], "changes": outcome["changes"]})
+        if errors and self._flag("all_or_none"):
+            # DESIGN §10: one failing item and nothing was committed.
+            raise wire.KeyedError(wire.BATCH_NOT_APPLIED, wire.NOT_APPLIED_TEXT, data={"ids": [], "errors": errors})
+        data: dict[str, Any] = {"ids": ids, "errors": errors}
+        if self._flag("validate_only"):
+            data.update(validateOnly=True, results=results)
+        return Response(wire.reply(data))
 
     def _apply(self, items: list[dict], body: dict, key: str | Field, registry: dict[int, Field]) -> list[dict]:
         """Translate, find each item's contact by key (one query), and apply them in one batch."""
@@ -122,19 +135,28 @@ class KeyedContactView(KeyedView):
             else:
                 outcome["created"] = True
                 pending.append((outcome, parsed, ChangeSet(values=parsed.values)))
-        results = apply_updates(
-            organization=self.organization,
-            items=[change for _, _, change in pending],
-            mode=UpdateMode.PARTIAL,
-            actor=request_actor(self.request),
-            channel=Channel.KEYED,
-        )
+        all_or_none = self._flag("all_or_none")
+        refused_here = len(pending) < len(outcomes)
+        # A dry run, or an all-or-none batch with an item refused here, keeps nothing.
+        undo = self._flag("validate_only") or (all_or_none and refused_here)
+        with rolled_back() if undo else nullcontext():
+            results = apply_updates(
+                organization=self.organization,
+                items=[change for _, _, change in pending],
+                mode=UpdateMode.PARTIAL,
+                actor=request_actor(self.request),
+                channel=Channel.KEYED,
+                all_or_none=all_or_none,
+            )
         for (outcome, parsed, _), result in zip(pending, results, strict=True):
-            if result.ok:
-                outcome["id"] = result.contact_id
-            else:
+            if result.status == ItemStatus.ERROR:
                 outcome["error"] = wire.refusal(result.problems, parsed)
+            else:
+                outcome.update(id=result.contact_id, status=result.status.value, changes=result.changes)
         return outcomes
+
+    def _flag(self, name: str) -> bool:
+        return self.request.query_params.get(name, "").lower() in {"1", "true"}
 
     @staticmethod
     def _key_value(raw: object, key: str | Field) -> object:

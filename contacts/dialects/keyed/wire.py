@@ -18,6 +18,8 @@ from contacts.services import Problem, ProblemCode
 OK = 0
 BATCH_TOO_LARGE = 1000
 MALFORMED = 1001
+#: An all-or-none batch in which an item failed: nothing was applied (DESIGN §10).
+BATCH_NOT_APPLIED = 1004
 ID_AS_KEY_ON_CREATE = 2004
 INVALID_VALUE = 2005
 UNKNOWN_FIELD = 2006
@@ -28,6 +30,8 @@ AMBIGUOUS = 2010
 UNKNOWN_SOURCE = 2011
 #: Reply code for failures outside the update rules (credentials, scope, throttling, routing).
 REQUEST_REFUSED = 1
+
+NOT_APPLIED_TEXT = "An item failed, so no item was applied (all_or_none)."
 
 ID_KEYS = ("id", "uid")
 CONTROL_KEYS = ("key_id", "source_id", "contacts")
