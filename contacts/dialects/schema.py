@@ -119,6 +119,13 @@ REQUEST_BODIES = {
         "maxItems": 1000,
         "items": {"description": "A contact as for PUT, with its id (or externalId); checked item by item."},
     },
+    ("/rest/contacts/{organization_id}/batch", "patch"): {
+        "type": "array",
+        "maxItems": 1000,
+        "items": {
+            "description": '{"id" (or "externalId"), "operations": [{"op", "path", "value"}, ...]}; checked item by item.'
+        },
+    },
 }
 
 

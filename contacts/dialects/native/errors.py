@@ -8,10 +8,15 @@ from contacts.dialects.refusals import Refusals
 from contacts.services import BatchTooLarge, ItemResult, Problem, ProblemCode, UpdateRejected
 
 
-def errors_by_pointer(problems: tuple[Problem, ...]) -> dict[str, list[str]]:
+def errors_by_pointer(problems: tuple[Problem, ...], *, operations_at: str = "") -> dict[str, list[str]]:
+    """Messages by JSON Pointer; ``operations_at`` is where the operations sit in the body
+    (``/operations`` in an OPS batch item; the body itself in a single OPS PATCH)."""
     errors: dict[str, list[str]] = {}
     for problem in problems:
-        errors.setdefault(pointer_for(problem), []).append(problem.message)
+        pointer = pointer_for(problem)
+        if problem.location[:1] == ("operations",):
+            pointer = operations_at + pointer
+        errors.setdefault(pointer, []).append(problem.message)
     return errors
 
 

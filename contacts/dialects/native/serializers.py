@@ -196,3 +196,11 @@ class PatchOperationSerializer(serializers.Serializer):
         r"^/", help_text="e.g. /firstName, /groupsName/~, /paths/pathId:2419/quietTimeFrames/name:night"
     )
     value = serializers.JSONField(required=False)
+
+
+class PatchBatchItemSerializer(serializers.Serializer):
+    """One item of an OPS batch: the contact (``id``, else ``externalId``) and its operations."""
+
+    id = serializers.IntegerField(required=False, min_value=1)
+    externalId = serializers.CharField(required=False)
+    operations = PatchOperationSerializer(many=True)

@@ -27,6 +27,7 @@ from contacts.dialects.native.serializers import (
     HistoryEntrySerializer,
     MembershipInputSerializer,
     MembershipOutputSerializer,
+    PatchBatchItemSerializer,
     PatchOperationSerializer,
 )
 from contacts.filters import ContactFilter
@@ -275,13 +276,34 @@ class ContactDetailView(NativeContactView):
 
 
 class ContactBatchView(NativeContactView):
-    """FULL update of up to 1,000 contacts, each named by ``id`` or else ``externalId``."""
+    """Up to 1,000 contacts, each named by ``id`` or else ``externalId``: FULL updates
+    (``PUT``, contacts) or OPS (``PATCH``, ``{"id" | "externalId", "operations": [...]}``).
+    Each item stands alone unless ``?allOrNone=true``; ``?validateOnly=true`` keeps nothing."""
 
     serializer_class = BatchResultSerializer
+    parser_classes = [StrictJSONParser, JSONPatchParser]
 
     @extend_schema(request=ContactInputSerializer(many=True), responses=BatchResultSerializer)
     def put(self, request: Request, organization_id: str) -> Response:
-        body = request.data
+        def translate(item: dict, contact_id: int) -> tuple[ChangeSet | None, dict]:
+            return wire.parse_contact(item, contact_id=contact_id, ignore_id=True), {}
+
+        return self._batch(request.data, UpdateMode.FULL, translate)
+
+    @extend_schema(request=PatchBatchItemSerializer(many=True), responses=BatchResultSerializer)
+    def patch(self, request: Request, organization_id: str) -> Response:
+        def translate(item: dict, contact_id: int) -> tuple[ChangeSet | None, dict]:
+            unknown = sorted(set(item) - {"id", "externalId", "operations"}, key=str)
+            if unknown:
+                return None, {f"/{key}": ["Unknown field."] for key in unknown}
+            changeset, errors = parse_operations(item.get("operations"), contact_id=contact_id, expected_version=None)
+            return changeset, {f"/operations{pointer}": messages for pointer, messages in errors.items()}
+
+        return self._batch(request.data, UpdateMode.OPS, translate)
+
+    def _batch(self, body: object, mode: UpdateMode, translate) -> Response:
+        """Name each item's contact (one query for external ids), translate it, and apply
+        the batch in one engine call; every item is reported at its index."""
         if not isinstance(body, list):
             raise ParseError("The body must be a JSON array of contacts.")
         if len(body) > BATCH_LIMIT:
@@ -305,19 +327,33 @@ class ContactBatchView(NativeContactView):
                 pointer = "/id" if "id" in item else "/externalId"
                 rows[index].update(status="error", errors={pointer: ["Contact not found."]})
                 continue
-            items.append(wire.parse_contact(item, contact_id=contact_id, ignore_id=True))
+            changeset, errors = translate(item, contact_id)
+            if errors:
+                rows[index].update(id=contact_id, status="error", errors=errors)
+                continue
+            items.append(changeset)
             positions.append(index)
+        return self._apply_batch(rows, items, positions, mode, refused_here=len(items) < len(body))
+
+    def _apply_batch(
+        self,
+        rows: list[dict[str, Any]],
+        items: list[ChangeSet],
+        positions: list[int],
+        mode: UpdateMode,
+        *,
+        refused_here: bool,
+    ) -> Response:
         validate_only = self.validate_only()
-        all_or_none = request.query_params.get("allOrNone", "").lower() in {"1", "true", "yes"}
-        refused_here = len(items) < len(body)
+        all_or_none = self.request.query_params.get("allOrNone", "").lower() in {"1", "true", "yes"}
         # An item refused before the engine also keeps an all-or-none batch from applying.
         undo = validate_only or (all_or_none and refused_here)
         with rolled_back() if undo else nullcontext():
             results = apply_updates(
                 organization=self.organization,
                 items=items,
-                mode=UpdateMode.FULL,
-                actor=request_actor(request),
+                mode=mode,
+                actor=request_actor(self.request),
                 channel=Channel.NATIVE,
                 all_or_none=all_or_none,
             )
@@ -326,7 +362,8 @@ class ContactBatchView(NativeContactView):
             status_ = "notApplied" if not_applied and result.status != "error" else result.status.value
             rows[index].update(id=result.contact_id, status=status_)
             if result.status == "error":
-                rows[index]["errors"] = errors_by_pointer(result.problems)
+                operations_at = "/operations" if mode == UpdateMode.OPS else ""
+                rows[index]["errors"] = errors_by_pointer(result.problems, operations_at=operations_at)
             elif validate_only and not not_applied:
                 rows[index]["changes"] = self.visible_changes(result.changes)
         if not_applied:
