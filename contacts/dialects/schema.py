@@ -122,9 +122,7 @@ REQUEST_BODIES = {
     ("/rest/contacts/{organization_id}/batch", "patch"): {
         "type": "array",
         "maxItems": 1000,
-        "items": {
-            "description": '{"id" (or "externalId"), "operations": [{"op", "path", "value"}, ...]}; checked item by item.'
-        },
+        "items": {"description": '{"id" (or "externalId"), "operations": [...]}; checked item by item.'},
     },
 }
 
