@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from contacts.api.access import ApiKeyOrganizationMixin
 from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
-from contacts.auth.principal import request_actor
+from contacts.auth.principal import request_actor, request_api_key
 from contacts.auth.wsse import WsseAuthentication
 from contacts.dialects.keyed import wire
 from contacts.dialects.keyed.fields import ATTRIBUTE, Field, choice_value, field_registry
@@ -152,8 +152,14 @@ class KeyedContactView(KeyedView):
             if result.status == ItemStatus.ERROR:
                 outcome["error"] = wire.refusal(result.problems, parsed)
             else:
-                outcome.update(id=result.contact_id, status=result.status.value, changes=result.changes)
+                outcome.update(id=result.contact_id, status=result.status.value, changes=self._visible(result.changes))
         return outcomes
+
+    def _visible(self, changes: dict) -> dict:
+        """A key that may not read contacts sees only what it sent, not the stored values."""
+        if request_api_key(self.request).has_scope(Scope.CONTACTS_READ):
+            return changes
+        return {name: {"after": change["after"]} for name, change in changes.items()}
 
     def _flag(self, name: str) -> bool:
         return self.request.query_params.get(name, "").lower() in {"1", "true"}

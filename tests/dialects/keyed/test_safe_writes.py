@@ -1,8 +1,9 @@
 """Keyed dry runs (``validate_only=1``) and all-or-none batches (``all_or_none=1``), as
 DESIGN §10 gives them to the keyed dialect."""
 
-from contacts.models import Contact, ContactChange
-from tests.dialects.keyed.conftest import assert_reply
+from contacts.models import Contact, ContactChange, Scope
+from tests import factories
+from tests.dialects.keyed.conftest import KeyedApi, assert_reply
 
 
 def test_a_dry_update_answers_what_would_change_and_keeps_nothing(keyed, native, people):
@@ -42,3 +43,14 @@ def test_an_all_or_none_batch_that_is_valid_applies_every_item(keyed, native, pe
 
     assert data == {"ids": [people.malekith, people.frigga], "errors": {}}
     assert (native.get(people.malekith)["title"], native.get(people.frigga)["title"]) == ("T1", "T2")
+
+
+def test_a_write_only_key_sees_no_stored_value_in_a_dry_run(org, people):
+    writer = KeyedApi(factories.make_key(org, scopes=[Scope.CONTACTS_WRITE]))
+
+    data = assert_reply(
+        writer.put({"key_id": "3", "3": "malekith@example.com", "1": "New"}, "?validate_only=1"), 200, 0
+    )
+
+    assert data["changes"] == {"first_name": {"after": "New"}}
+    assert Contact.objects.get(pk=people.malekith).first_name == "Malekith"
