@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
 from contacts.auth.keys import issue_api_key, parse_scopes
-from contacts.models import ApiKey, Scope, WsseNonce
+from contacts.models import ApiKey, IdempotencyRecord, Scope, WsseNonce
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -100,3 +100,13 @@ class WsseNonceAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.Mod
     list_display = ("nonce", "api_key", "created_at")
     list_select_related = ("api_key",)
     list_filter = ("api_key__organization",)
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
+    """Answers kept for ``Idempotency-Key`` retries, 24 hours each (README, "Safe writes")."""
+
+    list_display = ("key", "owner", "status", "created_at", "expires_at")
+    list_filter = ("organization", "status")
+    search_fields = ("key",)
+    exclude = ("body",)

@@ -3,6 +3,7 @@
 from contacts.models.apikey import ApiKey, Scope, WsseNonce
 from contacts.models.contact import Address, Contact, ContactTag
 from contacts.models.history import Channel, ContactChange, Mode
+from contacts.models.idempotency import IdempotencyRecord
 from contacts.models.organization import Membership, Organization
 from contacts.models.reference import Group, RecordType, Source, Tag, Topic
 
@@ -14,6 +15,7 @@ __all__ = [
     "ContactChange",
     "ContactTag",
     "Group",
+    "IdempotencyRecord",
     "Membership",
     "Mode",
     "Organization",

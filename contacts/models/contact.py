@@ -98,6 +98,9 @@ class Contact(models.Model):
     country_id = models.IntegerField(default=1)
     city_id = models.IntegerField(default=1)
     hash_key = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
+    create_notifications = models.BooleanField(
+        default=False, help_text="Legacy (seed 004): whether changes to this contact create notifications."
+    )
     custom_fields = models.JSONField(default=dict, blank=True)
 
     groups = models.ManyToManyField(Group, blank=True, related_name="contacts")

@@ -77,6 +77,15 @@ def choice(options: type, default: str) -> Callable[[object], str]:
     return clean
 
 
+def boolean(value: object) -> bool:
+    """``true``/``false``; a cleared value is ``false``."""
+    if _is_blank(value):
+        return False
+    if not isinstance(value, bool):
+        raise Invalid(ProblemCode.INVALID, "Must be true or false.")
+    return value
+
+
 def date(value: object) -> datetime.date | None:
     if _is_blank(value):
         return None
@@ -157,6 +166,7 @@ SCALARS: dict[str, Scalar] = {
     "country_id": Scalar(int32(1), 1),
     "city_id": Scalar(int32(1), 1),
     "hash_key": Scalar(TEXT, ""),
+    "create_notifications": Scalar(boolean, False),
     "custom_fields": Scalar(json_object, {}),
 }
 

@@ -22,6 +22,7 @@ from contacts.models import (
     ContactChange,
     ContactTag,
     Group,
+    IdempotencyRecord,
     Membership,
     Organization,
     RecordType,
@@ -86,6 +87,16 @@ def build_world(org: Organization, label: str) -> dict[type[Model], Model]:
         ContactChange: change,
         WsseNonce: WsseNonce.objects.create(
             api_key=factories.make_key(org).api_key, nonce=f"{label}-nonce", created_at=timezone.now()
+        ),
+        IdempotencyRecord: IdempotencyRecord.objects.create(
+            organization=org,
+            owner="user:1",
+            key=f"{label}-key",
+            fingerprint="0" * 64,
+            status=200,
+            body=b"{}",
+            created_at=timezone.now(),
+            expires_at=timezone.now(),
         ),
         PathDefinition: definition,
         ContactPath: path,

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.idempotency import IdempotencyRefused, idempotent
 from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor, request_api_key
@@ -17,6 +18,8 @@ from contacts.services import Channel, ProblemCode, UpdateMode, UpdateRejected, 
 
 
 def _translate(exc: Exception) -> tuple[int, dict] | None:
+    if isinstance(exc, IdempotencyRefused):
+        return exc.status_code, wire.error_body(exc.envelope_code, str(exc.detail))
     if not isinstance(exc, UpdateRejected):
         return None
     if any(problem.code == ProblemCode.NOT_FOUND for problem in exc.problems):
@@ -46,6 +49,7 @@ class ExternalContactView(RefusingView, ApiKeyOrganizationMixin, APIView):
         return Response({"success": True, "data": wire.render_contact(self._contact(uid))})
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @idempotent()
     def put(self, request: Request, uid: str) -> Response:
         contact = self._contact(uid)
         if not isinstance(request.data, dict):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.idempotency import IdempotencyRefused, idempotent, query_flag
 from contacts.auth import Scope
 from contacts.auth.authentication import BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor, request_api_key
@@ -29,6 +30,8 @@ from contacts.services import BATCH_LIMIT, ChangeSet, Channel, ItemStatus, Updat
 def _translate(exc: Exception) -> tuple[int, dict] | None:
     if isinstance(exc, wire.KeyedError):
         return exc.status, wire.reply(exc.data, exc.reply_code, exc.reply_text)
+    if isinstance(exc, IdempotencyRefused):
+        return exc.status_code, wire.reply("", wire.IDEMPOTENCY_CODES[exc.envelope_code], str(exc.detail))
     if isinstance(exc, exceptions.ParseError):
         return 400, wire.reply("", wire.MALFORMED, f"Malformed request: {exc.detail}")
     return None
@@ -55,6 +58,7 @@ class KeyedContactView(KeyedView):
             OpenApiParameter("create_if_not_exists", OpenApiTypes.INT, description="1: create missing contacts")
         ],
     )
+    @idempotent("validate_only")
     def put(self, request: Request) -> Response:
         body = request.data
         if not isinstance(body, dict):
@@ -78,7 +82,7 @@ class KeyedContactView(KeyedView):
         data: dict[str, Any] = {"id": outcome["id"]}
         if outcome["created"]:
             data["created"] = True
-        if self._flag("validate_only"):
+        if query_flag(self.request, "validate_only"):
             # DESIGN §10: what the change would do (a new contact has no id yet); nothing kept.
             data.update(validateOnly=True, status=outcome["status"], changes=outcome["changes"])
             if outcome["created"]:
@@ -95,17 +99,17 @@ class KeyedContactView(KeyedView):
             else:
                 ids.append(outcome["id"])
                 results.append({"key": label, "status": outcome["status"], "changes": outcome["changes"]})
-        if errors and self._flag("all_or_none"):
+        if errors and query_flag(self.request, "all_or_none"):
             # DESIGN §10: one failing item and nothing was committed.
             raise wire.KeyedError(wire.BATCH_NOT_APPLIED, wire.NOT_APPLIED_TEXT, data={"ids": [], "errors": errors})
         data: dict[str, Any] = {"ids": ids, "errors": errors}
-        if self._flag("validate_only"):
+        if query_flag(self.request, "validate_only"):
             data.update(validateOnly=True, results=results)
         return Response(wire.reply(data))
 
     def _apply(self, items: list[dict], body: dict, key: str | Field, registry: dict[int, Field]) -> list[dict]:
         """Translate, find each item's contact by key (one query), and apply them in one batch."""
-        create = self.request.query_params.get("create_if_not_exists", "").lower() in {"1", "true"}
+        create = query_flag(self.request, "create_if_not_exists")
         key_label = key if isinstance(key, str) else str(key.id)
         key_column = key if isinstance(key, str) else key.target
         key_values = [self._key_value(item.get(key_label), key) for item in items]
@@ -135,10 +139,10 @@ class KeyedContactView(KeyedView):
             else:
                 outcome["created"] = True
                 pending.append((outcome, parsed, ChangeSet(values=parsed.values)))
-        all_or_none = self._flag("all_or_none")
+        all_or_none = query_flag(self.request, "all_or_none")
         refused_here = len(pending) < len(outcomes)
         # A dry run, or an all-or-none batch with an item refused here, keeps nothing.
-        undo = self._flag("validate_only") or (all_or_none and refused_here)
+        undo = query_flag(self.request, "validate_only") or (all_or_none and refused_here)
         with rolled_back() if undo else nullcontext():
             results = apply_updates(
                 organization=self.organization,
@@ -160,9 +164,6 @@ class KeyedContactView(KeyedView):
         if request_api_key(self.request).has_scope(Scope.CONTACTS_READ):
             return changes
         return {name: {"after": change["after"]} for name, change in changes.items()}
-
-    def _flag(self, name: str) -> bool:
-        return self.request.query_params.get(name, "").lower() in {"1", "true"}
 
     @staticmethod
     def _key_value(raw: object, key: str | Field) -> object:

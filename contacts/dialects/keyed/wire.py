@@ -18,6 +18,15 @@ from contacts.services import Problem, ProblemCode
 OK = 0
 BATCH_TOO_LARGE = 1000
 MALFORMED = 1001
+#: Idempotency-Key refusals (DESIGN §10): a malformed key, a key reused for another request,
+#: a key whose first request still runs.
+IDEMPOTENCY_KEY_REUSED = 1002
+IDEMPOTENCY_KEY_IN_USE = 1003
+IDEMPOTENCY_CODES = {
+    "INVALID_IDEMPOTENCY_KEY": MALFORMED,
+    "IDEMPOTENCY_KEY_REUSED": IDEMPOTENCY_KEY_REUSED,
+    "IDEMPOTENCY_KEY_IN_USE": IDEMPOTENCY_KEY_IN_USE,
+}
 #: An all-or-none batch in which an item failed: nothing was applied (DESIGN §10).
 BATCH_NOT_APPLIED = 1004
 ID_AS_KEY_ON_CREATE = 2004

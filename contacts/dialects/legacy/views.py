@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.api.access import ApiKeyOrganizationMixin
+from contacts.api.idempotency import IdempotencyRefused, idempotent
 from contacts.api.parsers import StrictJSONParser
 from contacts.auth.authentication import BasicKeyAuthentication, BearerKeyAuthentication, HeaderKeyAuthentication
 from contacts.auth.principal import request_actor
@@ -21,6 +22,8 @@ from contacts.services import Channel
 def _translate(exc: Exception) -> tuple[int, dict] | None:
     if isinstance(exc, LegacyError):
         return exc.status, error_body(exc.code, exc.message, exc.prop)
+    if isinstance(exc, IdempotencyRefused):
+        return exc.status_code, error_body(exc.envelope_code, str(exc.detail))
     return None
 
 
@@ -41,6 +44,7 @@ class LegacyContactView(RefusingView, ApiKeyOrganizationMixin, APIView):
         return Response(get_contact(self.organization, contact_id))
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.INT)
+    @idempotent()
     def put(self, request: Request, contact_id: str) -> Response:
         """Answers the contact id as a JSON integer, as seed 004 documents."""
         properties = request.data.dict() if hasattr(request.data, "dict") else request.data

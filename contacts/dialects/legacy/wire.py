@@ -127,6 +127,8 @@ def parse_properties(properties: dict[str, Any], *, contact_id: int) -> Translat
         elif key == "create_notifications":
             if str(value).lower() not in NOTIFICATION_CHOICES:
                 raise LegacyError(400, "INVALID_VALUE", "create_notifications must be yes or no.", key)
+            values["create_notifications"] = str(value).lower() == "yes"
+            used["create_notifications"] = key
         elif key == "id":
             values["id"] = value
         elif key == "date_create":
@@ -232,7 +234,7 @@ def render_contact(contact: Any) -> dict[str, Any]:
         properties[prop] = getattr(address, key) if address is not None else ""
     properties["date_of_birth"] = unix_time(contact.birth_date)
     properties["tags"] = json.dumps([link.tag.name for link in contact.tag_links.all()])
-    properties["create_notifications"] = "no"
+    properties["create_notifications"] = "yes" if contact.create_notifications else "no"
     for name in ENGAGEMENT:
         value = getattr(contact, name)
         properties[name] = ",".join(map(str, value)) if name in ID_LISTS else value

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from contacts.api.access import OrganizationScopedMixin
 from contacts.api.errors import NativeError, missing_contact_error, missing_organization_error, summarize
+from contacts.api.idempotency import idempotent, query_flag
 from contacts.api.parsers import JSONPatchParser, StrictJSONParser
 from contacts.auth import Scope
 from contacts.auth.principal import has_scope, request_actor
@@ -93,7 +94,7 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
 
     def validate_only(self) -> bool:
         """``?validateOnly=true``: run the whole change and undo it (DESIGN §10)."""
-        return self.request.query_params.get("validateOnly", "").lower() in {"1", "true", "yes"}
+        return query_flag(self.request, "validateOnly")
 
     def dry_run_response(self, item: ChangeSet, mode: UpdateMode) -> Response:
         """What the change would do: its status, the contact as it would read (a new contact
@@ -145,13 +146,14 @@ class ContactListView(NativeContactView, generics.ListAPIView):
             OpenApiParameter("upsert", OpenApiTypes.BOOL, description="Update the contact with this externalId.")
         ],
     )
+    @idempotent("validateOnly")
     def post(self, request: Request, organization_id: str) -> Response:
         """Create a contact (FULL rules). An existing ``externalId`` answers 409, unless
         ``?upsert=true``, which applies a FULL update to that contact."""
         body = self.object_body(request)
         existing = None
         external_id = body.get("externalId")
-        if request.query_params.get("upsert", "").lower() in {"1", "true", "yes"} and isinstance(external_id, str):
+        if query_flag(request, "upsert") and isinstance(external_id, str):
             existing = contact_ids_by_external_id(self.organization, [external_id]).get(external_id)
         item = wire.parse_contact(body, contact_id=existing, ignore_id=True)
         if self.validate_only():
@@ -218,6 +220,7 @@ class ContactDetailView(NativeContactView):
         return Response(self.get_serializer(contact).data, headers={"ETag": etag_for(contact)})
 
     @extend_schema(request=ContactInputSerializer)
+    @idempotent("validateOnly")
     def put(self, request: Request, organization_id: str, contact_id: str) -> Response:
         """FULL replace (seed 002): omitted fields are cleared, lists replaced, groups only added."""
         return self._update(request, UpdateMode.FULL)
@@ -228,6 +231,7 @@ class ContactDetailView(NativeContactView):
             "application/json-patch+json": PatchOperationSerializer(many=True),
         }
     )
+    @idempotent("validateOnly")
     def patch(self, request: Request, organization_id: str, contact_id: str) -> Response:
         """PARTIAL update with a JSON object (only the fields present change), or OPS with
         ``application/json-patch+json`` (operations applied atomically; ``remove`` may take
@@ -263,6 +267,7 @@ class ContactDetailView(NativeContactView):
         return self.contact_response(result.contact_id)
 
     @extend_schema(responses={204: None})
+    @idempotent()
     def delete(self, request: Request, organization_id: str, contact_id: str) -> Response:
         deleted = delete_contact(
             organization=self.organization,
@@ -284,6 +289,7 @@ class ContactBatchView(NativeContactView):
     parser_classes = [StrictJSONParser, JSONPatchParser]
 
     @extend_schema(request=ContactInputSerializer(many=True), responses=BatchResultSerializer)
+    @idempotent("validateOnly")
     def put(self, request: Request, organization_id: str) -> Response:
         def translate(item: dict, contact_id: int) -> tuple[ChangeSet | None, dict]:
             return wire.parse_contact(item, contact_id=contact_id, ignore_id=True), {}
@@ -291,6 +297,7 @@ class ContactBatchView(NativeContactView):
         return self._batch(request.data, UpdateMode.FULL, translate)
 
     @extend_schema(request=PatchBatchItemSerializer(many=True), responses=BatchResultSerializer)
+    @idempotent("validateOnly")
     def patch(self, request: Request, organization_id: str) -> Response:
         def translate(item: dict, contact_id: int) -> tuple[ChangeSet | None, dict]:
             unknown = sorted(set(item) - {"id", "externalId", "operations"}, key=str)
@@ -345,7 +352,7 @@ class ContactBatchView(NativeContactView):
         refused_here: bool,
     ) -> Response:
         validate_only = self.validate_only()
-        all_or_none = self.request.query_params.get("allOrNone", "").lower() in {"1", "true", "yes"}
+        all_or_none = query_flag(self.request, "allOrNone")
         # An item refused before the engine also keeps an all-or-none batch from applying.
         undo = validate_only or (all_or_none and refused_here)
         with rolled_back() if undo else nullcontext():
@@ -407,10 +414,12 @@ class GroupMembershipView(OrganizationScopedMixin, generics.GenericAPIView):
         return native_contact_exception_handler
 
     @extend_schema(request=MembershipInputSerializer, responses=MembershipOutputSerializer)
+    @idempotent()
     def post(self, request: Request, organization_id: str) -> Response:
         return self._change(request, add=True)
 
     @extend_schema(request=MembershipInputSerializer, responses=MembershipOutputSerializer)
+    @idempotent()
     def delete(self, request: Request, organization_id: str) -> Response:
         return self._change(request, add=False)
 
