@@ -117,7 +117,10 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         ("Groups, topics and tags", {"fields": ("groups", "topics", "tag_list")}),
         (
             "Legacy ids and custom fields",
-            {"classes": ("collapse",), "fields": ("country_id", "city_id", "hash_key", "create_notifications", "custom_fields")},
+            {
+                "classes": ("collapse",),
+                "fields": ("country_id", "city_id", "hash_key", "create_notifications", "custom_fields"),
+            },
         ),
         ("Engagement (read-only)", {"classes": ("collapse",), "fields": ENGAGEMENT_FIELDS}),
         ("History", {"classes": ("collapse",), "fields": ("history",)}),

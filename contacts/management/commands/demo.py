@@ -12,7 +12,7 @@ from django.db import transaction
 from attributes.models import AttributeDefinition, DataType, DisplayFormat
 from contacts.auth.keys import decrypt_key, issue_api_key
 from contacts.management.demo_contacts import DEMO_CONTACTS, ensure_demo_contacts
-from contacts.models import ApiKey, Group, Membership, Organization, RecordType, Scope, Source, Topic
+from contacts.models import ApiKey, Contact, Group, Membership, Organization, RecordType, Scope, Source, Topic
 from contacts.services.reference import create_record_type
 from paths.models import PathDefinition, PathKind
 
@@ -74,5 +74,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Admin:        {host}/admin/  (user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r})")
         self.stdout.write(f"Browsable API: {host}/rest/   API docs: {host}/api/docs/")
         self.stdout.write(f"API key:      username {api_key.username!r}, key {secret}")
+        self.stdout.write(f"  export KEY={secret} USERNAME={api_key.username}")
+        self.stdout.write("Contacts (id, public id for /external/v1, name):")
+        for contact in Contact.objects.filter(organization=organization).order_by("pk"):
+            self.stdout.write(f"  {contact.pk:>4}  {contact.uid}  {contact.first_name} {contact.last_name}")
         self.stdout.write("Try:")
         self.stdout.write(f'  curl -H "Authorization: Bearer {secret}" {host}/rest/contacts/{organization.pk}')
