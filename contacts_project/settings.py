@@ -182,13 +182,19 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Contact platform API",
     "DESCRIPTION": (
-        "One update engine, five wire dialects. This schema describes the native dialect "
-        "(`/rest/...`) and the reference data it relies on."
+        "One update engine, five wire dialects. This schema describes the REST ones: native "
+        "(`/rest/...`, with the reference data it relies on), keyed (`/api/v2/...`), external "
+        "(`/external/v1/...`) and legacy REST (`/api/2.0/contacts/...`). The fifth, legacy "
+        "XML-RPC (`POST /api/2.0/xmlrpc`: `contacts.UpdateContact`, `contacts.GetContact`, "
+        "`system.listMethods`), is not HTTP-resource shaped and is described in the README. "
+        "Writes take `Idempotency-Key`; native and keyed writes take a dry-run flag."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would load an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [

@@ -4,9 +4,10 @@ and the OpenAPI docs."""
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from attributes.views import AttributeDefinitionViewSet
+from contacts.api.docs import RedocPage, SwaggerPage
 from contacts.api.root import ApiRootView
 from contacts.api.routes import reference_routes, route
 from contacts.dialects.native.views import MissingOrganizationView
@@ -41,8 +42,8 @@ urlpatterns = [
         for kind in REFERENCE_KINDS
     ],
     route("api/schema", SpectacularAPIView.as_view(), "schema"),
-    route("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),
-    route("api/redoc", SpectacularRedocView.as_view(url_name="schema"), "redoc"),
+    route("api/docs", SwaggerPage.as_view(url_name="schema"), "docs"),
+    route("api/redoc", RedocPage.as_view(url_name="schema"), "redoc"),
     path("api-auth/", include("rest_framework.urls")),
 ]
 

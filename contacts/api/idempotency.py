@@ -22,6 +22,7 @@ from datetime import timedelta
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 
@@ -36,6 +37,24 @@ LIFETIME = timedelta(hours=24)
 KEPT_HEADERS = ("Content-Type", "ETag", "Location")
 PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]{1,255}")
 TRUE_FLAGS = frozenset({"1", "true", "yes"})
+
+KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+    OpenApiParameter.HEADER,
+    description=(
+        "Makes the write safe to retry: the same key with the same request answers the first answer "
+        "(`Idempotent-Replayed: true`) and applies nothing; kept 24 hours per API key."
+    ),
+)
+
+
+def dry_run_parameter(name: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.BOOL,
+        description="Run the whole change and undo it: answer what it would do; keep nothing.",
+    )
 
 
 class IdempotencyRefused(NativeError):
@@ -154,7 +173,8 @@ def idempotent(dry_run_flag: str | None = None) -> Callable:
                 return response
 
         handle.idempotent = True
-        return handle
+        parameters = [KEY_PARAMETER] + ([dry_run_parameter(dry_run_flag)] if dry_run_flag else [])
+        return extend_schema(parameters=parameters)(handle)
 
     return decorate
 

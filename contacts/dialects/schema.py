@@ -80,6 +80,32 @@ WRITES = {
     412: "If-Match names another version of the contact.",
     415: "Unsupported Content-Type.",
 }
+#: What a write sent with an ``Idempotency-Key`` may answer too (DESIGN §10).
+IDEMPOTENT_WRITES = {
+    409: "A request with this Idempotency-Key is still running (IDEMPOTENCY_KEY_IN_USE; keyed 1003).",
+    422: "This Idempotency-Key was used for another request (IDEMPOTENCY_KEY_REUSED; keyed 1002).",
+}
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+#: The native answer to ``?validateOnly=true`` on a single contact (DESIGN §10).
+DRY_RUN = {
+    "type": "object",
+    "required": ["validateOnly", "status", "contact", "changes"],
+    "properties": {
+        "validateOnly": {"type": "boolean", "enum": [True]},
+        "status": {"type": "string", "enum": ["created", "updated", "unchanged"]},
+        "contact": {"type": "object", "description": "The contact as it would read (a new one: id and uid null)."},
+        "changes": {
+            "type": "object",
+            "description": "Changed fields by wire name → {before, after}.",
+            "additionalProperties": {"type": "object"},
+        },
+    },
+}
 #: Answered outside the application, without a body of ours.
 BODILESS = {414}
 
@@ -127,6 +153,34 @@ REQUEST_BODIES = {
 }
 
 
+def _legacy_contact() -> dict[str, Any]:
+    """Seed 004's properties as ``GET /api/2.0/contacts/{id}`` renders them
+    (``legacy.wire.render_contact``): empty values are ``""``."""
+    integer, number = {"type": "integer"}, {"type": "number"}
+    properties: dict[str, Any] = {"id": integer, "date_create": integer}
+    for prop, canonical in legacy_wire.SCALARS.items():
+        if prop not in ("lastname", "last_name"):
+            properties[prop] = integer if canonical in ("country_id", "city_id") else STRING
+    properties |= {prop: STRING for prop in legacy_wire.ADDRESS}
+    properties["date_of_birth"] = {"anyOf": [integer, {"type": "string", "maxLength": 0}], "description": "Unix time"}
+    properties["tags"] = {**STRING, "description": "A JSON array of tag names."}
+    properties["create_notifications"] = {"type": "string", "enum": list(legacy_wire.NOTIFICATION_CHOICES)}
+    for name in ENGAGEMENT_FIELDS:
+        textual = name in legacy_wire.ID_LISTS or name == "email_status"
+        properties[name] = number if name == "score" else STRING if textual else integer
+    return {"type": "object", "required": sorted(properties), "additionalProperties": False, "properties": properties}
+
+
+LEGACY_CONTACT_PATH = "/api/2.0/contacts/{contact_id}"
+#: Answers the views declare only loosely, stated as the server renders them.
+RESPONSE_BODIES = {
+    (LEGACY_CONTACT_PATH, "get"): _legacy_contact(),
+    (LEGACY_CONTACT_PATH, "put"): {"type": "integer", "description": "The id of the updated contact."},
+}
+#: Path parameters that are integers on the wire (seed 004: contact ids are integers).
+INTEGER_PARAMETERS = {LEGACY_CONTACT_PATH: "contact_id", f"{LEGACY_CONTACT_PATH}/history": "contact_id"}
+
+
 def document_error_answers(result: dict, generator: object, request: object, public: bool) -> dict:
     """Add each dialect's envelope as a component and reference it from every operation's
     documented refusals (kept where an operation documents its own); request bodies admit
@@ -154,11 +208,40 @@ def document_error_answers(result: dict, generator: object, request: object, pub
                 if code not in BODILESS:
                     answer["content"] = {"application/json": {"schema": reference}}
                 operation["responses"].setdefault(str(code), answer)
+            _document_safe_writes(operation, reference)
+            _document_as_rendered(path, method, operation)
             body = REQUEST_BODIES.get((path, method))
             if body is not None:
                 for media in operation["requestBody"]["content"].values():
                     media["schema"] = body
     return result
+
+
+def _document_as_rendered(path: str, method: str, operation: dict) -> None:
+    answer = RESPONSE_BODIES.get((path, method))
+    if answer is not None:
+        operation["responses"]["200"]["content"] = {"application/json": {"schema": answer}}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path" and parameter["name"] == INTEGER_PARAMETERS.get(path):
+            parameter["schema"] = {"type": "integer"}
+
+
+def _document_safe_writes(operation: dict, error: dict) -> None:
+    """An operation that takes ``Idempotency-Key`` may answer 409/422 and replay; one that
+    takes ``validateOnly`` may answer what the change would do instead of the contact."""
+    names = {parameter["name"] for parameter in operation.get("parameters", [])}
+    if "Idempotency-Key" in names:
+        for code, description in IDEMPOTENT_WRITES.items():
+            answer = operation["responses"].setdefault(str(code), {"description": description})
+            answer["description"] = description if code == 422 else f"{answer['description']} Or: {description}"
+            answer.setdefault("content", {"application/json": {"schema": error}})
+        for code, answer in operation["responses"].items():
+            if code.startswith(("2", "4")) and code not in ("401", "429"):
+                answer.setdefault("headers", {}).update(REPLAYED_HEADER)
+    if "validateOnly" in names and "200" in operation["responses"]:
+        for media in operation["responses"]["200"].get("content", {}).values():
+            if media["schema"] == {"$ref": "#/components/schemas/ContactOutput"}:
+                media["schema"] = {"anyOf": [media["schema"], DRY_RUN]}
 
 
 def _drop_unused_request_components(result: dict) -> None:

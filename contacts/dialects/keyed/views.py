@@ -55,7 +55,10 @@ class KeyedContactView(KeyedView):
         request=OpenApiTypes.OBJECT,
         responses=OpenApiTypes.OBJECT,
         parameters=[
-            OpenApiParameter("create_if_not_exists", OpenApiTypes.INT, description="1: create missing contacts")
+            OpenApiParameter("create_if_not_exists", OpenApiTypes.INT, description="1: create missing contacts"),
+            OpenApiParameter(
+                "all_or_none", OpenApiTypes.INT, description="1: if any item fails, apply none (reply code 1004)"
+            ),
         ],
     )
     @idempotent("validate_only")

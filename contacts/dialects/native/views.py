@@ -131,6 +131,11 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
         )
 
 
+ALL_OR_NONE = OpenApiParameter(
+    "allOrNone",
+    OpenApiTypes.BOOL,
+    description="If any item fails, apply none: 400 BATCH_NOT_APPLIED listing every item.",
+)
 MISSING_CONTACT_ID = "Always 404 `MISSING_CONTACT_ID` (DESIGN §5): name the contact in the URL."
 
 
@@ -288,7 +293,7 @@ class ContactBatchView(NativeContactView):
     serializer_class = BatchResultSerializer
     parser_classes = [StrictJSONParser, JSONPatchParser]
 
-    @extend_schema(request=ContactInputSerializer(many=True), responses=BatchResultSerializer)
+    @extend_schema(request=ContactInputSerializer(many=True), responses=BatchResultSerializer, parameters=[ALL_OR_NONE])
     @idempotent("validateOnly")
     def put(self, request: Request, organization_id: str) -> Response:
         def translate(item: dict, contact_id: int) -> tuple[ChangeSet | None, dict]:
@@ -296,7 +301,9 @@ class ContactBatchView(NativeContactView):
 
         return self._batch(request.data, UpdateMode.FULL, translate)
 
-    @extend_schema(request=PatchBatchItemSerializer(many=True), responses=BatchResultSerializer)
+    @extend_schema(
+        request=PatchBatchItemSerializer(many=True), responses=BatchResultSerializer, parameters=[ALL_OR_NONE]
+    )
     @idempotent("validateOnly")
     def patch(self, request: Request, organization_id: str) -> Response:
         def translate(item: dict, contact_id: int) -> tuple[ChangeSet | None, dict]:
