@@ -3,6 +3,9 @@ says what the real call would do; nothing is kept; a refusal is the real call's 
 
 import json
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from contacts.models import Contact, ContactChange
 from tests.dialects.native.helpers import assert_error, assert_ok, minimal
 
@@ -84,3 +87,20 @@ def test_a_dry_batch_reports_each_item_and_keeps_nothing(api, rich):
     assert second["status"] == "error" and "changes" not in second
     for snapshot in before:
         api.assert_unchanged(snapshot)
+
+
+def test_a_dry_batch_costs_no_more_queries_than_a_small_one_and_keeps_nothing(api, org):
+    ids = [assert_ok(api.post(minimal(externalId=f"q{n}")), 201)["id"] for n in range(60)]
+    changes = ContactChange.objects.count()
+
+    def run(chosen: list[int]) -> int:
+        items = [minimal(id=i, externalId=f"q-{i}", firstName=f"N{i}") for i in chosen]
+        with CaptureQueriesContext(connection) as captured:
+            body = assert_ok(api.client.put(api.batch_url + DRY, items, format="json"))
+        assert {row["status"] for row in body["results"]} == {"updated"}
+        return len(captured.captured_queries)
+
+    small, large = run(ids[:10]), run(ids[10:])
+    assert large <= small
+    assert ContactChange.objects.count() == changes
+    assert Contact.objects.filter(external_id__startswith="q-").count() == 0
