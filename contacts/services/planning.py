@@ -149,7 +149,7 @@ def _plan_scalars(draft: Draft) -> dict[str, object]:
                 scalars[name] = spec.clean(draft.values[name])
             except Invalid as error:
                 draft.found([Problem((name,), error.code, str(error))])
-        elif draft.full:
+        elif draft.full and spec.full_clears:
             scalars[name] = spec.cleared
     if draft.full:
         draft.found(

@@ -35,6 +35,8 @@ class Invalid(ValueError):
 class Scalar:
     clean: Callable[[object], object]
     cleared: object
+    #: FULL clears the field when absent; not so for a field a FULL dialect does not carry.
+    full_clears: bool = True
 
 
 def _is_blank(value: object) -> bool:
@@ -166,7 +168,9 @@ SCALARS: dict[str, Scalar] = {
     "country_id": Scalar(int32(1), 1),
     "city_id": Scalar(int32(1), 1),
     "hash_key": Scalar(TEXT, ""),
-    "create_notifications": Scalar(boolean, False),
+    # A legacy (seed 004) setting the native contact does not carry: a native FULL replace
+    # cannot state it, so it keeps what is stored.
+    "create_notifications": Scalar(boolean, False, full_clears=False),
     "custom_fields": Scalar(json_object, {}),
 }
 

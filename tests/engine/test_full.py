@@ -15,6 +15,18 @@ RULES = [
     Rule("echoing the stored contact is a no-op", full(), {"version": 1}, history=None),
     Rule("an omitted scalar is cleared", full(email=...), {"email": "", "first_name": "Ada"}, {"email"}),
     Rule(
+        "a legacy setting the native contact does not carry is kept",
+        full(create_notifications=...),
+        {"create_notifications": True, "version": 1},
+        history=None,
+    ),
+    Rule(
+        "a legacy setting that is given is set",
+        full(create_notifications=False),
+        {"create_notifications": False},
+        {"create_notifications"},
+    ),
+    Rule(
         "an omitted list is emptied",
         full(tags=..., addresses=...),
         {"tags": [], "addresses": []},

@@ -114,7 +114,6 @@ SCALARS: Schema = {
     "countryId": _nullable({"type": "integer", "minimum": INT32_MIN, "maximum": INT32_MAX}, CLEARED),
     "cityId": _nullable({"type": "integer", "minimum": INT32_MIN, "maximum": INT32_MAX}, CLEARED),
     "hashKey": TEXT,
-    "createNotifications": _nullable({"type": "boolean"}, CLEARED),
     "customFields": _nullable({"type": "object"}, CLEARED),
 }
 RELATIONS: Schema = {

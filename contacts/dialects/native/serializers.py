@@ -99,7 +99,6 @@ class ContactCoreOutputSerializer(serializers.Serializer):
     countryId = serializers.IntegerField(source="country_id")
     cityId = serializers.IntegerField(source="city_id")
     hashKey = serializers.CharField(source="hash_key")
-    createNotifications = serializers.BooleanField(source="create_notifications")
     customFields = serializers.JSONField(source="custom_fields")
     groups = serializers.SerializerMethodField()
     groupsName = serializers.SerializerMethodField()

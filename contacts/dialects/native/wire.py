@@ -61,7 +61,6 @@ TOP_LEVEL = {
     "countryId": "country_id",
     "cityId": "city_id",
     "hashKey": "hash_key",
-    "createNotifications": "create_notifications",
     "customFields": "custom_fields",
     "recordTypeId": "record_type_id",
     "recordTypeName": "record_type_name",

@@ -103,7 +103,6 @@ def test_update_contact_maps_typed_values(proxy, native):
             "addresses": [address(city="Arlington")],
             "hashKey": "h-1",
             "externalId": "imp-9",
-            "createNotifications": True,
         },
         channel="xmlrpc",
     )
