@@ -255,3 +255,36 @@ def test_every_contact_write_of_every_dialect_honours_the_header():
     ]
     assert {"KeyedContactView.put", "ExternalContactView.put", "LegacyContactView.put"} <= set(handlers)
     assert missing == []
+
+
+def test_a_key_in_use_is_refused_in_every_dialects_envelope(org, contact, key, monkeypatch):
+    from contacts.api import idempotency
+
+    monkeypatch.setattr(idempotency, "_try_lock", lambda *args: False)  # the first request still runs
+    uid = Contact.objects.get(pk=contact).uid
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.secret}", HTTP_X_API_KEY=key.secret)
+    basic = base64.b64encode(f"{key.api_key.username}:{key.secret}".encode()).decode()
+    sent = {
+        "native": client.patch(f"/rest/contacts/{org.pk}/{contact}", {"title": "Dr"}, format="json", **key_header("u")),
+        "keyed": client.put(
+            "/api/v2/contact", {"key_id": "id", "id": contact, "9": "Dr"}, format="json", **key_header("u")
+        ),
+        "external": client.put(f"/external/v1/contacts/{uid}", {"position": "Dr"}, format="json", **key_header("u")),
+        "legacy": APIClient().put(
+            f"/api/2.0/contacts/{contact}",
+            {"title": "Dr"},
+            format="json",
+            HTTP_AUTHORIZATION=f"Basic {basic}",
+            **key_header("u"),
+        ),
+    }
+
+    assert {name: response.status_code for name, response in sent.items()} == dict.fromkeys(sent, 409)
+    assert sent["native"].json()["code"] == "IDEMPOTENCY_KEY_IN_USE"
+    assert sent["keyed"].json()["replyCode"] == 1003
+    assert sent["external"].json()["error"]["code"] == "IDEMPOTENCY_KEY_IN_USE"
+    assert sent["legacy"].json()["error"]["code"] == "IDEMPOTENCY_KEY_IN_USE"
+    stored = Contact.objects.get(pk=contact)
+    assert (stored.title, stored.company_position, stored.version) == ("", "", 1)
+    assert not IdempotencyRecord.objects.exists()
