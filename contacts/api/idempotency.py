@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 
 from contacts.api.errors import NativeError
@@ -37,6 +38,7 @@ LIFETIME = timedelta(hours=24)
 KEPT_HEADERS = ("Content-Type", "ETag", "Location")
 PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]{1,255}")
 TRUE_FLAGS = frozenset({"1", "true", "yes"})
+FALSE_FLAGS = frozenset({"", "0", "false", "no"})
 
 KEY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -87,8 +89,12 @@ def key_in_use() -> IdempotencyRefused:
 
 
 def query_flag(request: Request, name: str) -> bool:
-    """A boolean query parameter such as ``?validateOnly=true``."""
-    return request.query_params.get(name, "").lower() in TRUE_FLAGS
+    """A boolean query parameter such as ``?validateOnly=true``. Anything but true/false,
+    1/0 or yes/no is refused: a misspelt ``validateOnly`` must not run a real write."""
+    value = request.query_params.get(name, "").lower()
+    if value not in TRUE_FLAGS | FALSE_FLAGS:
+        raise ParseError(f"The query parameter {name!r} must be true or false (1 or 0).")
+    return value in TRUE_FLAGS
 
 
 def is_kept(status_code: int) -> bool:
@@ -146,10 +152,10 @@ def idempotent(dry_run_flag: str | None = None) -> Callable:
         @functools.wraps(handler)
         def handle(view, request: Request, *args, **kwargs) -> HttpResponse:
             key = request.headers.get(HEADER)
+            if key is not None and not PRINTABLE_ASCII.fullmatch(key):
+                raise key_invalid()
             if key is None or (dry_run_flag is not None and query_flag(request, dry_run_flag)):
                 return handler(view, request, *args, **kwargs)
-            if not PRINTABLE_ASCII.fullmatch(key):
-                raise key_invalid()
             organization, owner, print_ = view.organization, owner_of(request), fingerprint(request)
             with transaction.atomic():
                 if not _try_lock(organization, owner, key):

@@ -288,3 +288,30 @@ def test_a_key_in_use_is_refused_in_every_dialects_envelope(org, contact, key, m
     stored = Contact.objects.get(pk=contact)
     assert (stored.title, stored.company_position, stored.version) == ("", "", 1)
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_malformed_key_is_refused_on_a_dry_run_too(api, contact):
+    response = api.client.patch(
+        api.url(contact) + "?validateOnly=true", {"title": "Dr"}, format="json", headers={"Idempotency-Key": ""}
+    )
+
+    assert_error(response, 400, "INVALID_IDEMPOTENCY_KEY")
+
+
+@pytest.mark.parametrize("query", ["?validateOnly=maybe", "?allOrNone=1767", "?validateOnly=%C2%84"])
+def test_a_flag_that_is_neither_true_nor_false_is_refused(api, contact, query):
+    before = api.snapshot(contact)
+    batch = [{"id": contact, "externalId": "c-1", "firstName": "X", "lastName": "L", "recordTypeName": "Employee"}]
+
+    assert_error(api.client.put(api.batch_url + query, batch, format="json"), 400, "VALIDATION_ERROR")
+    api.assert_unchanged(before)
+
+
+def test_a_keyed_flag_that_is_neither_1_nor_0_is_a_malformed_request(org, contact, key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.secret}")
+
+    response = client.put("/api/v2/contact?validate_only=2", {"key_id": "id", "id": contact, "9": "Dr"}, format="json")
+
+    assert response.status_code == 400 and response.json()["replyCode"] == 1001
+    assert Contact.objects.get(pk=contact).title == ""

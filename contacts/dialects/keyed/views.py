@@ -37,6 +37,9 @@ def _translate(exc: Exception) -> tuple[int, dict] | None:
     return None
 
 
+#: The keyed dialect's switches: ``1`` on, ``0`` (or absent) off.
+FLAG = {"type": "integer", "enum": [0, 1]}
+
 #: Every error in the keyed envelope, with DRF's status and authentication headers.
 REFUSALS = Refusals(name="keyed", prefix="/api/v2/", body=wire.request_refusal, translate=_translate)
 
@@ -55,10 +58,8 @@ class KeyedContactView(KeyedView):
         request=OpenApiTypes.OBJECT,
         responses=OpenApiTypes.OBJECT,
         parameters=[
-            OpenApiParameter("create_if_not_exists", OpenApiTypes.INT, description="1: create missing contacts"),
-            OpenApiParameter(
-                "all_or_none", OpenApiTypes.INT, description="1: if any item fails, apply none (reply code 1004)"
-            ),
+            OpenApiParameter("create_if_not_exists", FLAG, description="1: create missing contacts"),
+            OpenApiParameter("all_or_none", FLAG, description="1: if any item fails, apply none (reply code 1004)"),
         ],
     )
     @idempotent("validate_only")
