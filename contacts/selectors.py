@@ -41,6 +41,18 @@ def contact_history(organization: Organization, contact_id: int) -> QuerySet[Con
     return ContactChange.objects.filter(organization=organization, contact_id_value=contact_id).order_by("-at", "-id")
 
 
+def changes_after(
+    organization: Organization, after: int, limit: int, modes: Iterable[str] | None = None
+) -> list[ContactChange]:
+    """The organization's next changes after the change ``after``, oldest first: in commit
+    order, since history ids grow in commit order per organization
+    (``contacts.services.history``)."""
+    changes = ContactChange.objects.filter(organization=organization, id__gt=after)
+    if modes is not None:
+        changes = changes.filter(mode__in=list(modes))
+    return list(changes.order_by("id")[:limit])
+
+
 def contact_ids_by_external_id(organization: Organization, external_ids: Iterable[str]) -> dict[str, int]:
     """``{external id: contact id}`` for the given external ids (one query)."""
     wanted = {value for value in external_ids if isinstance(value, str) and value}

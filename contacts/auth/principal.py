@@ -1,5 +1,7 @@
 """Who is calling: an API key or a staff user, and which organizations and scopes that gives."""
 
+from dataclasses import replace
+
 from django.contrib.auth.models import AnonymousUser
 
 from contacts.models import ApiKey, Membership, Organization, Scope
@@ -74,8 +76,10 @@ def actor_for_key(api_key: ApiKey) -> Actor:
 
 
 def request_actor(request) -> Actor:
-    """The engine's Actor for this request (API key or user), for history rows."""
+    """The engine's Actor for this request (API key or user, and the request's
+    ``Idempotency-Key``), for history rows."""
     api_key = request_api_key(request)
-    if api_key is not None:
-        return actor_for_key(api_key)
-    return Actor(label=actor_label(request), user_id=request.user.pk)
+    actor = (
+        actor_for_key(api_key) if api_key is not None else Actor(label=actor_label(request), user_id=request.user.pk)
+    )
+    return replace(actor, idempotency_key=request.headers.get("Idempotency-Key", "")[:255])

@@ -28,10 +28,29 @@ class Mode(models.TextChoices):
     DELETE = "delete"
 
 
+#: The change-event type of each history mode (DESIGN §11).
+EVENT_TYPES = {
+    "create": "contact.created",
+    "full": "contact.updated",
+    "partial": "contact.updated",
+    "ops": "contact.updated",
+    "delete": "contact.deleted",
+}
+
+
 class ContactChange(models.Model):
+    """One applied change, and the change event it stands for (DESIGN §11: the history is
+    the outbox). It names its contact by id, public id and external id as they were then,
+    so an event about a deleted contact still says which one it was; ids grow in commit
+    order within an organization (``contacts.services.history``)."""
+
     # History outlives the contact (DESIGN §9: delete): the link is nulled, the id is kept.
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
     contact_id_value = models.BigIntegerField()
+    contact_uid = models.CharField(max_length=16, blank=True, default="")
+    contact_external_id = models.CharField(max_length=255, blank=True, default="")
+    version = models.PositiveIntegerField(default=0, help_text="The contact's version after the change.")
+    idempotency_key = models.CharField(max_length=255, blank=True, default="")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
     actor = models.CharField(max_length=200, blank=True, default="")
@@ -48,8 +67,13 @@ class ContactChange(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["organization", "contact_id_value", "-at"], name="change_contact_at_idx"),
+            models.Index(fields=["organization", "id"], name="change_feed_idx"),
         ]
 
     def __str__(self) -> str:
         when = self.at.strftime("%Y-%m-%d %H:%M:%S")
         return f"{self.mode} of contact {self.contact_id_value} via {self.channel} at {when}"
+
+    @property
+    def event_type(self) -> str:
+        return EVENT_TYPES[self.mode]

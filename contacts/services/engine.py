@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models import Channel, Contact, Mode, Organization
-from contacts.services.history import record_changes
+from contacts.services.history import Entry, record_changes
 from contacts.services.planning import Plan, plan_item
 from contacts.services.resolution import resolve_references
 from contacts.services.state import StoredContact, describe_changes, lock_and_load
@@ -177,9 +177,10 @@ def _write(
     for plan in plans:
         if plan.stored is not None and not plan.changed:
             results[plan.index] = ItemResult(plan.index, ItemStatus.UNCHANGED, plan.stored.contact.pk)
-    contact_ids = {plan.index: plan.stored.contact.pk for plan in changed}
+    contacts = {plan.index: plan.stored.contact for plan in changed}
     if new:
-        contact_ids.update(create_contacts(organization=organization, plans=new, now=now))
+        contacts.update(create_contacts(organization=organization, plans=new, now=now))
+    contact_ids = {index: contact.pk for index, contact in contacts.items()}
     update_contacts(organization=organization, plans=changed, now=now)
     write_children(organization=organization, plans=[*new, *changed], contact_ids=contact_ids)
     entries = []
@@ -190,8 +191,18 @@ def _write(
         before = None if created else plan.stored.state
         changes = describe_changes(before, plan.state, plan.changed)
         results[plan.index] = ItemResult(plan.index, status, contact_id, changes=changes)
-        history_mode = Mode.CREATE if created else Mode(mode.value)
-        entries.append((contact_id, history_mode, plan.source_id, changes))
+        contact = contacts[plan.index]
+        entries.append(
+            Entry(
+                contact_id,
+                Mode.CREATE if created else Mode(mode.value),
+                version=1 if created else contact.version + 1,
+                uid=contact.uid,
+                external_id=plan.state.scalars["external_id"],
+                changes=changes,
+                source_id=plan.source_id,
+            )
+        )
     if entries:
         record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
 
@@ -214,7 +225,7 @@ def delete_contact(*, organization: Organization, contact_id: int, actor: Actor,
         return False
     record_changes(
         organization=organization,
-        entries=[(contact.pk, Mode.DELETE, None, {})],
+        entries=[Entry(contact.pk, Mode.DELETE, contact.version, contact.uid, contact.external_id, {})],
         actor=actor,
         channel=channel,
         at=timezone.now(),

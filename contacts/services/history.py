@@ -1,38 +1,78 @@
-"""History rows (ContactChange), written in the same transaction as the change itself."""
+"""History rows (ContactChange), written in the same transaction as the change itself.
+
+They are also the change events (DESIGN §11), and a feed reader follows them by id. So ids
+must grow in commit order within an organization: a change that commits after one with a
+higher id would be skipped by a reader already past it. Each writing transaction therefore
+takes its organization's history lock before it draws ids and keeps it until it commits
+(a PostgreSQL transaction-level advisory lock; SQLite runs one writer at a time anyway).
+Only the last step of a write waits: the lock is taken when the history is written.
+"""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+
+from django.db import connection
 
 from contacts.foundations.sql import insert_rows
 from contacts.models import Channel, ContactChange, Mode, Organization
 from contacts.services.types import Actor
 
+#: First key of the organization history locks (the second is the organization id); the
+#: two-key advisory lock space does not overlap the one-key space other locks use.
+HISTORY_LOCK = 0x43484E47  # "CHNG"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One applied change of one contact, as its history row records it."""
+
+    contact_id: int
+    mode: Mode
+    version: int
+    uid: str
+    external_id: str
+    changes: dict
+    source_id: int | None = None
+
+
+def lock_history(organization: Organization) -> None:
+    """Hold the organization's history lock until this transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [HISTORY_LOCK, organization.pk])
+
 
 def record_changes(
     *,
     organization: Organization,
-    entries: Iterable[tuple[int, Mode, int | None, dict]],
+    entries: Iterable[Entry],
     actor: Actor,
     channel: Channel,
     at: datetime,
 ) -> None:
-    """One row per ``(contact_id, mode, source_id, changes)``, in a single insert."""
+    """One row per entry, in a single insert, after taking the history lock."""
+    lock_history(organization)
     insert_rows(
         ContactChange,
         [
             {
-                "contact_id": contact_id,
-                "contact_id_value": contact_id,
+                "contact_id": entry.contact_id,
+                "contact_id_value": entry.contact_id,
+                "contact_uid": entry.uid,
+                "contact_external_id": entry.external_id,
+                "version": entry.version,
+                "idempotency_key": actor.idempotency_key,
                 "organization_id": organization.pk,
                 "at": at,
                 "actor": actor.label,
                 "api_key_id": actor.api_key_id,
                 "user_id": actor.user_id,
                 "channel": channel,
-                "mode": mode,
-                "source_id": source_id,
-                "changes": changes,
+                "mode": entry.mode,
+                "source_id": entry.source_id,
+                "changes": entry.changes,
             }
-            for contact_id, mode, source_id, changes in entries
+            for entry in entries
         ],
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.ids import parse_id
 from contacts.models import Channel, Contact, Group, Mode, Organization
-from contacts.services.history import record_changes
+from contacts.services.history import Entry, record_changes
 from contacts.services.types import Actor, ItemResult, ItemStatus, UpdateRejected
 
 GroupRow = Contact.groups.through
@@ -107,10 +107,11 @@ def _write_membership(
         contact.updated_at = now
     Contact.objects.bulk_update(changing, ["version", "updated_at"])
     entries = []
-    for pk in ids:
-        before = sorted(current.get(pk, set()))
+    for contact in changing:
+        before = sorted(current.get(contact.pk, set()))
         after = sorted({*before, group.pk} if add else set(before) - {group.pk})
-        entries.append((pk, Mode.PARTIAL, None, {"groups": {"before": before, "after": after}}))
+        groups = {"groups": {"before": before, "after": after}}
+        entries.append(Entry(contact.pk, Mode.PARTIAL, contact.version, contact.uid, contact.external_id, groups))
     record_changes(organization=organization, entries=entries, actor=actor, channel=channel, at=now)
 
 

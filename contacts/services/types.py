@@ -92,6 +92,8 @@ class Actor:
     label: str
     api_key_id: int | None = None
     user_id: int | None = None
+    #: The request's ``Idempotency-Key``, recorded with the change (DESIGN §11).
+    idempotency_key: str = ""
 
 
 class UpdateRejected(Exception):

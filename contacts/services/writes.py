@@ -16,8 +16,8 @@ GroupRow = Contact.groups.through
 TopicRow = Contact.topics.through
 
 
-def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: datetime) -> dict[int, int]:
-    """Insert the new contacts' rows; returns ``{plan index: contact id}``."""
+def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: datetime) -> dict[int, Contact]:
+    """Insert the new contacts' rows; returns ``{plan index: contact}``."""
     rows = [
         Contact(
             organization=organization,
@@ -31,7 +31,7 @@ def create_contacts(*, organization: Organization, plans: Sequence[Plan], now: d
         for plan in plans
     ]
     Contact.objects.bulk_create(rows)
-    return {plan.index: row.pk for plan, row in zip(plans, rows, strict=True)}
+    return {plan.index: row for plan, row in zip(plans, rows, strict=True)}
 
 
 def update_contacts(*, organization: Organization, plans: Sequence[Plan], now: datetime) -> None:

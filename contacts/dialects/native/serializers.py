@@ -8,6 +8,7 @@ from rest_framework import serializers
 from contacts.api.strict import StrictFieldsMixin
 from contacts.dialects.native import wire
 from contacts.dialects.native.wire import ENGAGEMENT_WIRE_NAMES
+from contacts.services import EVENT_TYPES
 
 
 def _engagement_field(wire: str, source: str) -> serializers.Field:
@@ -146,6 +147,39 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     def get_changes(self, entry) -> dict:
         return wire.render_changes(entry.changes)
+
+
+class ChangeContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="contact_id_value")
+    uid = serializers.CharField(source="contact_uid")
+    externalId = serializers.CharField(source="contact_external_id")
+
+
+class ChangeEventSerializer(serializers.Serializer):
+    """One change event (DESIGN §11): the feed's entries and the webhooks' bodies."""
+
+    id = serializers.IntegerField()
+    type = serializers.ChoiceField(source="event_type", choices=sorted(set(EVENT_TYPES.values())))
+    organizationId = serializers.IntegerField(source="organization_id")
+    contact = ChangeContactSerializer(source="*")
+    version = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    actor = serializers.SerializerMethodField(help_text="The API key's username, or user:<name>.")
+    sourceId = serializers.IntegerField(source="source_id", allow_null=True)
+    idempotencyKey = serializers.CharField(source="idempotency_key")
+    changes = serializers.SerializerMethodField(help_text="Native field name → {before, after}, in wire shapes.")
+
+    def get_actor(self, change) -> str:
+        return change.actor.removeprefix("api_key:")
+
+    def get_changes(self, change) -> dict:
+        return wire.render_changes(change.changes)
+
+
+class ChangeFeedSerializer(serializers.Serializer):
+    changes = ChangeEventSerializer(many=True)
+    nextCursor = serializers.CharField(help_text="Pass as ?after= to continue; the same when nothing was new.")
 
 
 class ContactInputSerializer(ContactCoreOutputSerializer):
