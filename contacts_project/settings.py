@@ -208,6 +208,11 @@ LOGIN_URL = "admin:login"
 # Who may read /metrics (Prometheus): addresses or networks, comma-separated.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 
+# Webhooks (README "Change events"): private, loopback and link-local targets are refused
+# unless this is set (a receiver inside your own network, or tests).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

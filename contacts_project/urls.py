@@ -14,6 +14,7 @@ from contacts.dialects.native.views import MissingOrganizationView
 from contacts.observability.health import healthz, readyz
 from contacts.observability.requests import metrics
 from contacts.reference.views import GroupViewSet, RecordTypeViewSet, SourceViewSet, TopicViewSet
+from contacts.webhooks.views import WebhookViewSet
 from paths.views import PathDefinitionViewSet
 
 REFERENCE_KINDS = {
@@ -23,6 +24,7 @@ REFERENCE_KINDS = {
     "sources": SourceViewSet,
     "contactAttributes": AttributeDefinitionViewSet,
     "contactPaths": PathDefinitionViewSet,
+    "webhooks": WebhookViewSet,
 }
 
 urlpatterns = [

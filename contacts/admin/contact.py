@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -182,7 +183,9 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         changes = list(contact_history(obj.organization, obj.pk)[:HISTORY_LIMIT])
-        return render_history(changes) if changes else "No changes recorded."
+        deliveries = reverse("admin:contacts_webhookdelivery_changelist") + f"?q={obj.pk}"
+        link = format_html('<p><a href="{}">Its events\u2019 webhook deliveries</a></p>', deliveries)
+        return link + (render_history(changes) if changes else "No changes recorded.")
 
 
 def render_history(changes: Iterable[ContactChange]) -> SafeString:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import ApiKey, Organization, Scope
+from contacts.models import ApiKey, Organization, Scope, WebhookSubscription
 
 KEY_PREFIX = "ck_"
 # Touch last_used_at at most this often: one write per minute per key, not per request.
@@ -55,18 +55,27 @@ def encrypt_key(secret: str) -> str:
 
 def decrypt_key(api_key: ApiKey) -> str:
     """The plain secret, for WSSE digest checks only."""
-    return _fernet().decrypt(api_key.key_encrypted.encode()).decode()
+    return decrypt_text(api_key.key_encrypted)
+
+
+def decrypt_text(token: str) -> str:
+    """A secret stored with ``encrypt_key`` (API keys, webhook signing secrets)."""
+    return _fernet().decrypt(token.encode()).decode()
 
 
 def rotate_key_encryption() -> int:
-    """Re-encrypt every stored key with the current first encryption key; returns how many
-    changed. Run after putting a new key first, before dropping the old one."""
+    """Re-encrypt every stored key and webhook signing secret with the current first
+    encryption key; returns how many. Run after putting a new key first, before dropping the old one."""
     fernet = _fernet()
     keys = list(ApiKey.objects.only("id", "key_encrypted"))
     for api_key in keys:
         api_key.key_encrypted = fernet.rotate(api_key.key_encrypted.encode()).decode()
     ApiKey.objects.bulk_update(keys, ["key_encrypted"], batch_size=1000)
-    return len(keys)
+    webhooks = list(WebhookSubscription.objects.only("id", "secret_encrypted"))
+    for webhook in webhooks:
+        webhook.secret_encrypted = fernet.rotate(webhook.secret_encrypted.encode()).decode()
+    WebhookSubscription.objects.bulk_update(webhooks, ["secret_encrypted"], batch_size=1000)
+    return len(keys) + len(webhooks)
 
 
 def parse_scopes(raw: str | list[str]) -> list[str]:

@@ -6,6 +6,7 @@ from contacts.models.history import Channel, ContactChange, Mode
 from contacts.models.idempotency import IdempotencyRecord
 from contacts.models.organization import Membership, Organization
 from contacts.models.reference import Group, RecordType, Source, Tag, Topic
+from contacts.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Address",
@@ -14,6 +15,7 @@ __all__ = [
     "Contact",
     "ContactChange",
     "ContactTag",
+    "DeliveryStatus",
     "Group",
     "IdempotencyRecord",
     "Membership",
@@ -24,5 +26,7 @@ __all__ = [
     "Source",
     "Tag",
     "Topic",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WsseNonce",
 ]

@@ -77,3 +77,8 @@ class ContactChange(models.Model):
     @property
     def event_type(self) -> str:
         return EVENT_TYPES[self.mode]
+
+    @property
+    def actor_name(self) -> str:
+        """The actor as events name it: an API key's username, or ``user:<name>``."""
+        return self.actor.removeprefix("api_key:")

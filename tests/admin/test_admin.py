@@ -30,6 +30,8 @@ from contacts.models import (
     Source,
     Tag,
     Topic,
+    WebhookDelivery,
+    WebhookSubscription,
     WsseNonce,
 )
 from contacts.models.contact import ENGAGEMENT_FIELDS
@@ -70,7 +72,20 @@ def build_world(org: Organization, label: str) -> dict[type[Model], Model]:
         mode="create",
         changes={"first_name": {"before": None, "after": f"{label}-first"}},
     )
+    webhook = WebhookSubscription.objects.create(
+        organization=org, url=f"https://{label}.example.com/hook", secret_encrypted="x"
+    )
     return {
+        WebhookSubscription: webhook,
+        WebhookDelivery: WebhookDelivery.objects.create(
+            organization=org,
+            subscription=webhook,
+            change=change,
+            contact_id_value=contact.pk,
+            created_at=timezone.now(),
+            next_attempt_at=timezone.now(),
+            give_up_at=timezone.now(),
+        ),
         Organization: org,
         Membership: Membership.objects.create(
             user=User.objects.create_user(f"{label}-member", is_staff=True), organization=org

@@ -38,6 +38,7 @@ LAYERS = {
     "contacts.management": 5,
     "contacts.benchmark": 5,
     "contacts.observability": 5,
+    "contacts.webhooks": 5,
     "paths.admin": 5,
     "paths.serializers": 5,
     "paths.views": 5,

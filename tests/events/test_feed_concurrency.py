@@ -1,6 +1,6 @@
-"""The feed's guarantee under concurrent writers (DESIGN §11), on PostgreSQL: a reader that
-follows the cursor while singles and batches commit from several threads sees every change
-exactly once, and each contact's changes in version order."""
+"""Change events under concurrency (DESIGN §11), on PostgreSQL: a reader that follows the
+feed while singles and batches commit from several threads sees every change exactly once,
+each contact's in version order; two delivery workers send each delivery once."""
 
 import threading
 
@@ -8,9 +8,12 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from contacts.models import ContactChange
+from contacts.auth.keys import encrypt_key
+from contacts.models import ContactChange, WebhookDelivery, WebhookSubscription
+from contacts.webhooks.delivery import deliver, new_secret
 from tests import factories
 from tests.dialects.native.helpers import seed_contact
+from tests.events.receiver import start_receiver
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -92,3 +95,42 @@ def test_a_reader_following_the_feed_sees_every_change_once_in_order(org):
     for contact_id in ids:
         versions = [event["version"] for event in seen if event["contact"]["id"] == contact_id]
         assert versions == list(range(1, len(versions) + 1))  # each contact in version order, no gap
+
+
+def test_two_workers_share_the_deliveries_and_send_each_once(org, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    receiver, server = start_receiver()
+    try:
+        WebhookSubscription.objects.create(
+            organization=org, url=receiver.url, secret_encrypted=encrypt_key(new_secret())
+        )
+        secret = factories.make_key(org).secret
+        client = client_for(secret)
+        ids = [
+            seed_contact(org, external_id=f"d{n}", first_name="A", last_name="B", record_type_name="Employee")
+            for n in range(6)
+        ]
+        for round_ in range(5):
+            for contact_id in ids:
+                client.patch(f"/rest/contacts/{org.pk}/{contact_id}", {"title": f"T{round_}"}, format="json")
+
+        def work() -> None:
+            try:
+                deliver(once=True, batch_size=3)
+            finally:
+                connection.close()
+
+        workers = [threading.Thread(target=work) for _ in range(2)]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join(120)
+    finally:
+        server.shutdown()
+
+    sent = receiver.ids()
+    assert len(sent) == len(set(sent)) == 6 + 6 * 5  # every change once (creations included)
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+    for contact_id in ids:
+        versions = [r.event["version"] for r in receiver.received if r.event["contact"]["id"] == contact_id]
+        assert versions == sorted(versions)

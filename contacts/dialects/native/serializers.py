@@ -165,13 +165,10 @@ class ChangeEventSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     at = serializers.DateTimeField()
     channel = serializers.CharField()
-    actor = serializers.SerializerMethodField(help_text="The API key's username, or user:<name>.")
+    actor = serializers.CharField(source="actor_name", help_text="The API key's username, or user:<name>.")
     sourceId = serializers.IntegerField(source="source_id", allow_null=True)
     idempotencyKey = serializers.CharField(source="idempotency_key")
     changes = serializers.SerializerMethodField(help_text="Native field name → {before, after}, in wire shapes.")
-
-    def get_actor(self, change) -> str:
-        return change.actor.removeprefix("api_key:")
 
     def get_changes(self, change) -> dict:
         return wire.render_changes(change.changes)

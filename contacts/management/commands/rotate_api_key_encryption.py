@@ -7,8 +7,8 @@ from contacts.auth.keys import rotate_key_encryption
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every stored API key with the newest encryption key."
+    help = "Re-encrypt every stored API key and webhook signing secret with the newest encryption key."
 
     def handle(self, *args, **options) -> None:
         count = rotate_key_encryption()
-        self.stdout.write(f"Re-encrypted {count} API keys with the newest encryption key.")
+        self.stdout.write(f"Re-encrypted {count} API keys and webhook secrets with the newest encryption key.")
