@@ -37,6 +37,9 @@ EVENT_TYPES = {
     "delete": "contact.deleted",
 }
 
+#: The event types, sorted (choices for the API and the schema's one ``EventTypeEnum``).
+EVENT_TYPE_CHOICES = sorted(set(EVENT_TYPES.values()))
+
 
 class ContactChange(models.Model):
     """One applied change, and the change event it stands for (DESIGN §11: the history is

@@ -2,7 +2,7 @@
 
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models.contact import ENGAGEMENT_FIELDS
-from contacts.models.history import EVENT_TYPES, Channel
+from contacts.models.history import EVENT_TYPE_CHOICES, EVENT_TYPES, Channel
 from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact, rolled_back
 from contacts.services.membership import MembershipResult, change_group_membership
 from contacts.services.types import (
@@ -21,6 +21,7 @@ __all__ = [
     "CHOICES",
     "ENGAGEMENT_FIELDS",
     "EVENT_TYPES",
+    "EVENT_TYPE_CHOICES",
     "Actor",
     "BatchTooLarge",
     "ChangeSet",

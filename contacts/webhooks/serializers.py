@@ -5,7 +5,7 @@ from rest_framework import serializers
 from contacts.api.strict import StrictFieldsMixin
 from contacts.dialects.native import wire
 from contacts.models import WebhookSubscription
-from contacts.services import EVENT_TYPES
+from contacts.services import EVENT_TYPE_CHOICES
 from contacts.webhooks.addresses import AddressRefused, check_url
 
 
@@ -13,9 +13,7 @@ class WebhookSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The signing secret is not part of it: it is shown once, in the creation's answer."""
 
     url = serializers.URLField(max_length=2000)
-    types = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(set(EVENT_TYPES.values()))), required=False
-    )
+    types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPE_CHOICES), required=False)
     fields = serializers.ListField(child=serializers.ChoiceField(choices=sorted(wire.TOP_LEVEL)), required=False)
     excludeActors = serializers.ListField(
         source="exclude_actors",
@@ -42,3 +40,12 @@ class WebhookSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         if validated_data.get("active") and not instance.active:
             validated_data["disabled_reason"] = ""  # switched on again by hand
         return super().update(instance, validated_data)
+
+
+class CreatedWebhookSerializer(WebhookSerializer):
+    """The creation's answer: the subscription and, this once, its signing secret."""
+
+    secret = serializers.CharField(read_only=True, help_text="whsec_…: verify signatures with it; shown once.")
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]

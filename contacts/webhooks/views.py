@@ -1,6 +1,7 @@
 """``/rest/webhooks/{organizationId}[/{id}]``: webhook subscriptions (``settings:write``;
 reading them needs a settings scope)."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,7 +10,7 @@ from contacts.auth.keys import encrypt_key
 from contacts.models import Scope, WebhookSubscription
 from contacts.reference.views import ReferenceViewSet
 from contacts.webhooks.delivery import current_position, new_secret
-from contacts.webhooks.serializers import WebhookSerializer
+from contacts.webhooks.serializers import CreatedWebhookSerializer, WebhookSerializer
 
 
 class WebhookViewSet(ReferenceViewSet):
@@ -17,6 +18,7 @@ class WebhookViewSet(ReferenceViewSet):
     serializer_class = WebhookSerializer
     read_scopes = (Scope.SETTINGS_READ, Scope.SETTINGS_WRITE)
 
+    @extend_schema(responses={201: CreatedWebhookSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Answers the subscription and, this once, its signing ``secret``."""
         serializer = self.get_serializer(data=request.data)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from contacts.api.strict import StrictFieldsMixin
 from contacts.dialects.native import wire
 from contacts.dialects.native.wire import ENGAGEMENT_WIRE_NAMES
-from contacts.services import EVENT_TYPES
+from contacts.services import EVENT_TYPE_CHOICES
 
 
 def _engagement_field(wire: str, source: str) -> serializers.Field:
@@ -159,7 +159,7 @@ class ChangeEventSerializer(serializers.Serializer):
     """One change event (DESIGN §11): the feed's entries and the webhooks' bodies."""
 
     id = serializers.IntegerField()
-    type = serializers.ChoiceField(source="event_type", choices=sorted(set(EVENT_TYPES.values())))
+    type = serializers.ChoiceField(source="event_type", choices=EVENT_TYPE_CHOICES)
     organizationId = serializers.IntegerField(source="organization_id")
     contact = ChangeContactSerializer(source="*")
     version = serializers.IntegerField()
