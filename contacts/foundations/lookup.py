@@ -72,7 +72,10 @@ def resolve_one(
     label: str,
     name_label: str = "name",
 ) -> tuple[Model | None, list[Problem]]:
-    """One reference given by id and/or name; the id wins. (None, []) when neither is given."""
+    """One reference given by id and/or name; the id wins (a name that is not even text is
+    refused all the same). (None, []) when neither is given."""
+    if raw_name is not None and not isinstance(raw_name, str):
+        return None, [Problem(name_at, ProblemCode.INVALID, f"The {label} {name_label} must be text.")]
     if raw_id is not None and raw_id != "":
         found = named.by_id.get(parse_id(raw_id))
         if found is None:

@@ -10,6 +10,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from contacts.models import WebhookSubscription
 from tests import factories
 
 HOSTILE = [None, [], {}, "", "x" * 300, -1, 2**70, 1.5, True, "\u0000", "\ud800", "é" * 101, [{"a": [None]}]]
@@ -68,6 +69,9 @@ def reference_id(kind: str, org) -> int:
         "sources": lambda: factories.make_source(org, "other"),
         "contactAttributes": lambda: factories.make_attribute(org, "other", display_format="F"),
         "contactPaths": lambda: factories.make_path(org, "other"),
+        "webhooks": lambda: WebhookSubscription.objects.create(
+            organization=org, url="https://hooks.example.com/x", secret_encrypted="x"
+        ),
     }
     return makers[kind]().pk
 

@@ -61,6 +61,11 @@ RULES = [
     ),
     Rule("the external id may change", full(external_id="002"), {"external_id": "002"}, {"external_id"}),
     Rule(
+        "a record type name that is not text is refused",
+        full(record_type_id=None, record_type_name={}),
+        problems={("record_type_name",)},
+    ),
+    Rule(
         "required fields are named",
         full(first_name=..., last_name="", record_type_name=...),
         problems={("first_name",), ("last_name",), ("record_type_id",)},

@@ -2,10 +2,16 @@
 feed while singles and batches commit from several threads sees every change exactly once,
 each contact's in version order; two delivery workers send each delivery once."""
 
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contacts.auth.keys import encrypt_key
@@ -20,6 +26,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"),
 ]
 
+ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 4
 ROUNDS = 15
 
@@ -134,3 +141,40 @@ def test_two_workers_share_the_deliveries_and_send_each_once(org, settings):
     for contact_id in ids:
         versions = [r.event["version"] for r in receiver.received if r.event["contact"]["id"] == contact_id]
         assert versions == sorted(versions)
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing(org, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    receiver, server = start_receiver()
+    receiver.script = [("sleep", 30)]  # the first request hangs: the worker is killed in it
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "WEBHOOK_ALLOW_PRIVATE": "true",
+        "WEBHOOK_TIMEOUT_SECONDS": "60",
+    }
+    try:
+        WebhookSubscription.objects.create(
+            organization=org, url=receiver.url, secret_encrypted=encrypt_key(new_secret())
+        )
+        contact = seed_contact(org, external_id="k", first_name="A", last_name="B", record_type_name="Employee")
+        worker = subprocess.Popen([sys.executable, "manage.py", "deliver_webhooks"], env=env, cwd=ROOT)
+        for _ in range(300):
+            if receiver.received:
+                break
+            time.sleep(0.1)
+        worker.kill()
+        worker.wait(10)
+        assert len(receiver.received) == 1
+        assert WebhookDelivery.objects.get().status == "pending"  # in flight when the worker died
+        WebhookDelivery.objects.update(leased_until=timezone.now())  # its lease runs out
+
+        deliver(once=True)
+    finally:
+        server.shutdown()
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "delivered"
+    assert receiver.ids() == [f"evt_{delivery.change_id}"] * 2  # sent again, same id
+    assert receiver.received[1].event["contact"]["id"] == contact

@@ -930,3 +930,11 @@ def test_a_lone_surrogate_is_refused(api, plain):
     assert_error(api.send_raw("put", api.url(plain), raw), 400, "VALIDATION_ERROR", ["/title"])
 
     api.assert_unchanged(snapshot)
+
+
+def test_a_record_type_name_that_is_not_text_is_refused_beside_a_valid_id(api, refs, rich):
+    before = api.snapshot(rich)
+    body = {**api.get(rich), "recordTypeId": refs.employee.pk, "recordTypeName": {}}
+
+    assert_error(api.put(rich, body), 400, "VALIDATION_ERROR", ["/recordTypeName"])
+    api.assert_unchanged(before)
