@@ -135,8 +135,12 @@ def claim(limit: int, now: datetime | None = None) -> list[WebhookDelivery]:
 
 @dataclass(frozen=True)
 class Answer:
+    """What one attempt got: the receiver's status, or why there was none."""
+
     status_code: int | None
     error: str = ""
+    #: The address may not be called (server-side request forgery): no point retrying.
+    refused: bool = False
 
 
 def signed_request(delivery: WebhookDelivery, now: datetime) -> tuple[bytes, dict[str, str]]:
@@ -160,7 +164,7 @@ def send(delivery: WebhookDelivery, now: datetime) -> Answer:
     try:
         check_url(url)
     except AddressRefused as refused:
-        return Answer(None, f"refused: {refused}")
+        return Answer(None, f"refused: {refused}", refused=True)
     body, headers = signed_request(delivery, now)
     try:
         response = requests.post(
@@ -181,7 +185,7 @@ def record(delivery: WebhookDelivery, answer: Answer, now: datetime) -> None:
     code = answer.status_code
     if code is not None and 200 <= code < 300:
         delivery.status = DeliveryStatus.DELIVERED
-    elif code == 410 or answer.error.startswith("refused:"):
+    elif code == 410 or answer.refused:
         delivery.status = DeliveryStatus.FAILED
     else:
         delivery.next_attempt_at = now + retry_delay(delivery.attempts)
