@@ -9,8 +9,10 @@ from rest_framework import serializers
 
 class StrictFieldsMixin:
     """For DRF serializers: refuse keys that are not fields (read-only fields are allowed and
-    ignored, as DRF does, so that a GET body may be sent back), and text fields given
-    something other than text (DRF would turn ``0`` into ``"0"``)."""
+    ignored, as DRF does, so that a GET body may be sent back), text fields given something
+    other than text (DRF would turn ``0`` into ``"0"``) and, in JSON, boolean fields given
+    something other than ``true``/``false`` (DRF would take ``0`` or ``"yes"``; HTML forms
+    of the browsable API still send their text)."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -24,6 +26,14 @@ class StrictFieldsMixin:
                     and not isinstance(value, str)
                 }
             )
+            if not hasattr(data, "getlist"):  # JSON, not a form
+                errors.update(
+                    {
+                        key: ["Must be true or false."]
+                        for key, value in data.items()
+                        if isinstance(self.fields.get(key), serializers.BooleanField) and not isinstance(value, bool)
+                    }
+                )
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -501,3 +501,11 @@ def test_unknown_path_kind_is_400(org, api_client):
     response = api_client.post(f"/rest/contactPaths/{org.pk}", {"prompt": "fax", "kind": "pigeon"}, format="json")
 
     assert_validation_error(response, "/kind")
+
+
+@pytest.mark.parametrize("value", [0, "yes", "true"])
+def test_is_default_must_be_a_json_boolean(org, api_client, value):
+    response = api_client.post(f"/rest/recordTypes/{org.pk}", {"name": "Partner", "isDefault": value}, format="json")
+
+    assert response.status_code == 400 and "/isDefault" in response.json()["errors"]
+    assert not RecordType.objects.filter(organization=org, name="Partner").exists()

@@ -232,3 +232,11 @@ def test_fanning_out_costs_no_more_queries_for_1000_changes_than_for_10(api_clie
 
     assert large <= small
     assert WebhookDelivery.objects.count() == 1010
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_active_must_be_a_json_boolean(api_client, org, receiver, value):
+    body = {"url": receiver.url, "active": value}
+
+    assert_error(api_client.post(f"/rest/webhooks/{org.pk}", body, format="json"), 400, "VALIDATION_ERROR", ["/active"])
+    assert not WebhookSubscription.objects.exists()

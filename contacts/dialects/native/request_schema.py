@@ -33,6 +33,12 @@ def choice(name: str) -> Schema:
     return _nullable({"type": "string", "enum": [*CHOICES[name], ""]})
 
 
+#: A 32-bit integer, or its digits as text (the engine reads both: other dialects send text).
+INT32: Schema = _nullable(
+    {"type": "integer", "minimum": INT32_MIN, "maximum": INT32_MAX},
+    {"type": "string", "pattern": r"^\s*-?[0-9]{1,12}\s*$"},
+    CLEARED,
+)
 ID: Schema = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^[0-9]{1,19}$"}]}
 IDS: Schema = {"type": "array", "items": ID, "nullable": True}
 NAMES: Schema = {"type": "array", "items": {"type": "string"}, "nullable": True}
@@ -111,8 +117,8 @@ SCALARS: Schema = {
     "gender": choice("gender"),
     "maritalStatus": choice("marital_status"),
     "educationLevel": TEXT,
-    "countryId": _nullable({"type": "integer", "minimum": INT32_MIN, "maximum": INT32_MAX}, CLEARED),
-    "cityId": _nullable({"type": "integer", "minimum": INT32_MIN, "maximum": INT32_MAX}, CLEARED),
+    "countryId": INT32,
+    "cityId": INT32,
     "hashKey": TEXT,
     "customFields": _nullable({"type": "object"}, CLEARED),
 }

@@ -938,3 +938,11 @@ def test_a_record_type_name_that_is_not_text_is_refused_beside_a_valid_id(api, r
 
     assert_error(api.put(rich, body), 400, "VALIDATION_ERROR", ["/recordTypeName"])
     api.assert_unchanged(before)
+
+
+@pytest.mark.parametrize(("sent", "stored"), [(" 44 ", 44), ("-7", -7), (12, 12)])
+def test_integer_fields_take_digits_as_text_as_documented(api, rich, sent, stored):
+    body = {**api.get(rich), "countryId": sent}
+
+    assert assert_ok(api.put(rich, body))["countryId"] == stored
+    assert api.get(rich)["countryId"] == stored
