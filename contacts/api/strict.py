@@ -37,3 +37,13 @@ class StrictFieldsMixin:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """A CharField that takes only text (DRF's turns ``0`` into ``"0"``), for list items,
+    which ``StrictFieldsMixin`` does not see."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

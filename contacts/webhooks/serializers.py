@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from contacts.api.strict import StrictFieldsMixin
+from contacts.api.strict import StrictFieldsMixin, TextField
 from contacts.dialects.native import wire
 from contacts.models import WebhookSubscription
 from contacts.services import EVENT_TYPE_CHOICES
@@ -17,7 +17,7 @@ class WebhookSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     fields = serializers.ListField(child=serializers.ChoiceField(choices=sorted(wire.TOP_LEVEL)), required=False)
     excludeActors = serializers.ListField(
         source="exclude_actors",
-        child=serializers.CharField(max_length=200),
+        child=TextField(max_length=200),
         required=False,
         help_text="API key usernames (or user:<name>) whose own changes are not sent to this URL.",
     )

@@ -240,3 +240,10 @@ def test_active_must_be_a_json_boolean(api_client, org, receiver, value):
 
     assert_error(api_client.post(f"/rest/webhooks/{org.pk}", body, format="json"), 400, "VALIDATION_ERROR", ["/active"])
     assert not WebhookSubscription.objects.exists()
+
+
+def test_excluded_actors_must_be_text(api_client, org, receiver):
+    body = {"url": receiver.url, "excludeActors": ["crm", 0]}
+
+    assert_error(api_client.post(f"/rest/webhooks/{org.pk}", body, format="json"), 400, "VALIDATION_ERROR")
+    assert not WebhookSubscription.objects.exists()

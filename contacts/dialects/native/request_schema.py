@@ -141,11 +141,11 @@ def contact_request(*, full: bool) -> Schema:
     (PATCH): any subset."""
     schema: Schema = {"type": "object", "additionalProperties": False, "properties": {**SCALARS, **RELATIONS}}
     if full:
-        required = {"type": "string", "minLength": 1}
+        # Not empty; a number is taken as its digits, as for every text field.
         schema["properties"].update(
-            externalId={**required, "maxLength": 255},
-            firstName={**required, "maxLength": 100},
-            lastName={**required, "maxLength": 100},
+            externalId={"oneOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "integer"}]},
+            firstName={"oneOf": [{"type": "string", "minLength": 1, "maxLength": 100}, {"type": "integer"}]},
+            lastName={"oneOf": [{"type": "string", "minLength": 1, "maxLength": 100}, {"type": "integer"}]},
         )
         schema["required"] = ["externalId", "firstName", "lastName"]
         schema["description"] = "FULL: omitted fields are cleared; a record type (id or name) is required."
