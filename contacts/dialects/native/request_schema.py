@@ -22,6 +22,7 @@ CLEARED: Schema = {"type": "string", "maxLength": 0}
 
 
 def _nullable(*choices: Schema) -> Schema:
+    """``null`` clears. (OpenAPI 3.0: an enum that allows null lists it among its values.)"""
     return {"oneOf": list(choices), "nullable": True} if len(choices) > 1 else {**choices[0], "nullable": True}
 
 
@@ -30,7 +31,7 @@ def text(max_length: int) -> Schema:
 
 
 def choice(name: str) -> Schema:
-    return _nullable({"type": "string", "enum": [*CHOICES[name], ""]})
+    return _nullable({"type": "string", "enum": [*CHOICES[name], "", None]})
 
 
 #: A 32-bit integer, or its digits as text (the engine reads both: other dialects send text).
@@ -105,7 +106,7 @@ SCALARS: Schema = {
     "phone": TEXT,
     "phoneHome": TEXT,
     "fax": TEXT,
-    "timezoneId": _nullable({"type": "string", "enum": [*sorted(zoneinfo.available_timezones()), ""]}),
+    "timezoneId": _nullable({"type": "string", "enum": [*sorted(zoneinfo.available_timezones()), "", None]}),
     "preferredEmailFormat": choice("preferred_email_format"),
     "status": choice("status"),
     "companyName": TEXT,
