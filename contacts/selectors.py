@@ -12,6 +12,7 @@ from attributes.selectors import attribute_values_prefetch
 from attributes.services import validate_attribute_values
 from contacts.ids import parse_id
 from contacts.models import Contact, ContactChange, ContactTag, Organization
+from paths.models import PathDefinition
 from paths.selectors import contact_paths_prefetch
 
 
@@ -61,6 +62,18 @@ def contact_ids_by_external_id(organization: Organization, external_ids: Iterabl
     return dict(
         Contact.objects.filter(organization=organization, external_id__in=wanted).values_list("external_id", "pk")
     )
+
+
+def spreadsheet_definitions(organization: Organization) -> tuple[list[str], dict[str, str]]:
+    """The organization's path prompts, and attribute names with their data types, by name:
+    the path and attribute columns of its spreadsheets (two queries)."""
+    prompts = list(
+        PathDefinition.objects.filter(organization=organization).order_by("prompt").values_list("prompt", flat=True)
+    )
+    attributes = dict(
+        AttributeDefinition.objects.filter(organization=organization).order_by("name").values_list("name", "data_type")
+    )
+    return prompts, attributes
 
 
 def contact_ids_by_key(organization: Organization, column: str, values: Iterable[object]) -> dict[str, list[int]]:

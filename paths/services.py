@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from contacts.foundations.kinds import Changes, Definitions, NestedKind, StoredRow
+from contacts.foundations.lookup import Named
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
 from contacts.foundations.sql import among, delete_rows, insert_rows, select, table
 from paths.models import ContactPath, PathDefinition, PathKind, QuietTimeFrame, days_from_mask, mask_from_days
@@ -166,6 +167,8 @@ class Paths(NestedKind[PathState]):
         label="path",
         missing="A path needs a pathId or a prompt.",
     )
+    #: Spreadsheet imports set one path per column and keep the others.
+    merge_keys = ("paths_merge",)
 
     def clean_item(
         self, item: dict, *, at: Location, definition: PathDefinition | None, current: tuple
@@ -203,6 +206,41 @@ class Paths(NestedKind[PathState]):
         if problems or definition is None:
             return None, problems
         return PathState(definition.pk, value, country_code, skip, frames), problems
+
+    def merge(
+        self, key: str, current: tuple, raw: object, *, definitions: Named, at: Location
+    ) -> tuple[tuple[PathState, ...], list[Problem]]:
+        """``paths_merge``: set only the paths named and keep the others. A named path that
+        is stored keeps what the item leaves out (country code, ``skip_validation``, quiet
+        time frames); an item whose ``value`` is empty removes the path."""
+        if not isinstance(raw, list):
+            return current, [Problem(at, ProblemCode.INVALID, "Paths must be a list.")]
+        stored = {path.definition_id: path for path in current}
+        removed: set[int] = set()
+        items, origins = [], []
+        for index, item in enumerate(raw):
+            definition = None
+            if isinstance(item, dict):
+                definition, _ = self.definitions.find(item, definitions, (*at, index))
+            if definition is not None and item.get("value") in (None, ""):
+                removed.add(definition.pk)
+                continue
+            kept = stored.get(definition.pk) if definition is not None else None
+            base = {k: v for k, v in kept.as_json().items() if k != "quiet_time_frames"} if kept else {}
+            items.append({**base, **item} if isinstance(item, dict) else item)
+            origins.append(index)
+        states, problems = self.clean_items(items, definitions=definitions, current=current, at=at)
+        if problems:
+            relocated = [
+                Problem((*at, origins[p.location[len(at)]], *p.location[len(at) + 1 :]), p.code, p.message)
+                if len(p.location) > len(at) and isinstance(p.location[len(at)], int)
+                else p
+                for p in problems
+            ]
+            return current, relocated
+        named = {state.definition_id: state for state in states}
+        merged = [named.pop(path.definition_id, path) for path in current if path.definition_id not in removed]
+        return (*merged, *named.values()), []
 
     def check(self, states: tuple, scalars: Mapping[str, object]) -> list[Problem]:
         """DESIGN §4: quiet time frames are kept in the contact's time zone, so they need one."""

@@ -37,6 +37,29 @@ RULES = [
         {"attributes"},
     ),
     Rule(
+        "a merged path keeps its quiet time frames and the other paths",
+        {"paths_merge": [{"prompt": "pager", "value": "p2"}, {"prompt": "desk", "value": "d1"}]},
+        {"paths": [("pager", "p2", ["night"]), ("desk", "d1", [])]},
+        {"paths"},
+    ),
+    Rule("a merged path equal to the stored one is a no-op", {"paths_merge": [{"prompt": "pager", "value": "p1"}]}),
+    Rule(
+        "a merged path without a value is removed",
+        {"paths_merge": [{"prompt": "pager", "value": ""}]},
+        {"paths": []},
+        {"paths"},
+    ),
+    Rule(
+        "a merged path is validated where it was sent",
+        {"paths_merge": [{"prompt": "pager", "value": ""}, {"prompt": "desk", "value": "d", "country_code": "XX"}]},
+        problems={("paths_merge", 1, "country_code")},
+    ),
+    Rule(
+        "a merged path must name a known path",
+        {"paths_merge": [{"prompt": "fax", "value": "1"}]},
+        problems={("paths_merge", 0, "prompt")},
+    ),
+    Rule(
         "the id wins over the name",
         {"record_type_id": 0, "record_type_name": "Employee"},
         problems={("record_type_id",)},

@@ -5,11 +5,12 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from contacts.api.access import OrganizationScopedMixin
@@ -31,6 +32,7 @@ from contacts.dialects.native.serializers import (
     PatchBatchItemSerializer,
     PatchOperationSerializer,
 )
+from contacts.dialects.spreadsheet.views import CSVExportMixin, CSVRenderer
 from contacts.filters import ContactFilter
 from contacts.ids import parse_id
 from contacts.selectors import contact_history, contact_identity, contact_ids_by_external_id, contacts_for_read
@@ -139,10 +141,28 @@ ALL_OR_NONE = OpenApiParameter(
 MISSING_CONTACT_ID = "Always 404 `MISSING_CONTACT_ID` (DESIGN §5): name the contact in the URL."
 
 
-class ContactListView(NativeContactView, generics.ListAPIView):
-    """Contacts of an organization: list (filtered, paginated) and create."""
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv"],
+                description="`csv`: every contact the filters select (no pages), streamed as CSV in the "
+                "spreadsheet import's columns (`Accept: text/csv` does the same).",
+            )
+        ],
+        responses={
+            (200, "application/json"): ContactOutputSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+    )
+)
+class ContactListView(CSVExportMixin, NativeContactView, generics.ListAPIView):
+    """Contacts of an organization: list (filtered, paginated, or whole as CSV) and create."""
 
     filterset_class = ContactFilter
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
     @extend_schema(
         request=ContactInputSerializer,
