@@ -199,7 +199,7 @@ class Header:
         if head in ("group_names", "groups"):
             return "groupsName"
         name = wire.CANONICAL_TOP_LEVEL.get(head, head)
-        if name in self.columns:
+        if name in SCALAR_COLUMNS or name == IDENTITY or name in LIST_COLUMNS:
             return name
         return "/".join(map(str, problem.location)) or "(row)"
 

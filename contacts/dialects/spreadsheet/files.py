@@ -50,7 +50,8 @@ def _csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
     except csv.Error as error:
         raise FileRefused(f"Line {reader.line_num}: {error}.") from error
     finally:
-        text.detach()
+        if not text.closed:  # hand the binary file back open to its owner
+            text.detach()
 
 
 def _xlsx_rows(file: IO[bytes]) -> Iterator[list[str]]:

@@ -108,7 +108,9 @@ def _import_batch(
             refused[index] = RowOutcome(line, "error", errors={"(row)": ("A value stands under no column.",)})
         elif key is not None and key in seen:
             message = f"Line {seen[key]} of this batch names the same contact; it is applied once per batch."
-            refused[index] = RowOutcome(line, "error", errors={IDENTITY if contact_id else "externalId": (message,)})
+            refused[index] = RowOutcome(
+                line, "error", errors={IDENTITY if cells.get(IDENTITY) else "externalId": (message,)}
+            )
         else:
             if key is not None:
                 seen[key] = line
