@@ -24,7 +24,7 @@ def test_new_external_ids_are_created_and_known_ones_updated(api, org, plain):
     outcomes = run_import(org, content)
 
     assert [(o.line, o.status) for o in outcomes] == [(2, "updated"), (3, "created")]
-    assert outcomes[0].changes["firstName"] == {"before": "Old", "after": "New"}
+    assert outcomes[0].changes["first_name"] == {"before": "Old", "after": "New"}
     updated = api.get(plain)
     assert updated["firstName"] == "New" and updated["groupsName"] == ["group1", "group2"]
     assert updated["paths"] == [], "an empty path cell removes the path"

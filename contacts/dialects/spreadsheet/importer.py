@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Model
 
-from contacts.dialects.native import wire
 from contacts.dialects.spreadsheet.columns import IDENTITY, INTEGER, Header, organization_definitions, read_header
 from contacts.selectors import contact_ids_by_external_id
 from contacts.services import BATCH_LIMIT, Actor, Channel, ItemResult, ItemStatus, UpdateMode, apply_updates
@@ -25,7 +24,7 @@ class RowOutcome:
     line: int
     status: str
     contact_id: int | None = None
-    #: Changed fields in native wire names, ``{field: {"before", "after"}}``.
+    #: What changed, ``{canonical field: {"before", "after"}}`` as history records it.
     changes: Mapping[str, Any] = field(default_factory=dict)
     #: Column → the problems found in it.
     errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -150,4 +149,4 @@ def _outcome(header: Header, line: int, row: Any, result: ItemResult) -> RowOutc
         for problem in result.problems:
             errors.setdefault(header.column_of(problem, row), []).append(problem.message)
         return RowOutcome(line, "error", errors={column: tuple(messages) for column, messages in errors.items()})
-    return RowOutcome(line, result.status.value, result.contact_id, wire.render_changes(dict(result.changes)))
+    return RowOutcome(line, result.status.value, result.contact_id, dict(result.changes))
