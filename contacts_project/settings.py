@@ -6,6 +6,7 @@ defaults and are documented in the README.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -139,6 +140,9 @@ APPEND_SLASH = False
 MAX_REQUEST_BODY_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
+
+# Where an admin import's upload waits between its preview and its confirmation.
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "contacts-imports")
 
 # Fernet keys that encrypt API keys at rest (needed to verify WSSE digests), newest first: the
 # first encrypts, all decrypt (rotation: README). Without any, a key derived from SECRET_KEY.

@@ -4,18 +4,14 @@ Quiet time frame days are stored as a 7-bit mask; the admin edits them as weekda
 numbered as the API numbers them (1 = Sunday … 7 = Saturday).
 """
 
-import calendar
-
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
+from paths.admin_widgets import WEEKDAY_CHOICES, QuietTimeFramesField
 from paths.models import ContactPath, PathDefinition, QuietTimeFrame, days_from_mask, mask_from_days
-
-# calendar.day_name starts on Monday; day 1 is Sunday.
-WEEKDAY_CHOICES = [(day, f"{day} {calendar.day_name[(day - 2) % 7]}") for day in range(1, 8)]
 
 
 class WeekdaysField(forms.TypedMultipleChoiceField):
@@ -95,15 +91,10 @@ class QuietTimeFrameAdmin(ViewOnlyAdminMixin, OrganizationScopedAdminMixin, admi
 
 
 class ContactPathInlineForm(forms.ModelForm):
-    """A contact's path row; its quiet time frames are edited as JSON in the API's shape
-    (``[{"name", "days": [1..7], "from_hour", "from_min", "to_hour", "to_min"}]``)."""
+    """A contact's path row with its quiet time frames, edited row by row
+    (``paths.admin_widgets``); the contact form hands them to the engine in the API's shape."""
 
-    quiet_time_frames = forms.JSONField(
-        required=False,
-        initial=list,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
-        help_text='e.g. [{"name": "night", "days": [1, 7], "from_hour": 22, "from_min": 0, "to_hour": 7, "to_min": 0}]',
-    )
+    quiet_time_frames = QuietTimeFramesField()
 
     class Meta:
         model = ContactPath
@@ -111,8 +102,9 @@ class ContactPathInlineForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["quiet_time_frames"] = [
+        # Frames come from the inline's prefetch: no query per path row.
+        self.initial["quiet_time_frames"] = (
+            [
                 {
                     "name": frame.name,
                     "days": frame.day_numbers,
@@ -123,6 +115,6 @@ class ContactPathInlineForm(forms.ModelForm):
                 }
                 for frame in self.instance.quiet_time_frames.all()
             ]
-
-    def clean_quiet_time_frames(self) -> list:
-        return self.cleaned_data["quiet_time_frames"] or []
+            if self.instance.pk
+            else []
+        )

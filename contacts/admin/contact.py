@@ -1,25 +1,32 @@
 """Contacts and their addresses, paths and attribute values.
 
-The contact change form saves through the update engine (``contact_form``); addresses, paths
-and attribute values are edited there as inlines. Their own admin pages only show rows.
+The contact change form saves through the update engine (``contact_form``); addresses and
+paths (with their quiet time frames) are edited there as inlines, attribute values as one
+field per attribute definition of the organization. Their own admin pages only show rows.
+The list carries bulk actions (``actions``) and the page the contact's history
+(``history_display``).
 """
 
-import json
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from attributes.models import ContactAttributeValue
-from contacts.admin.contact_form import ContactAdminForm, ContactInlineFormSet, admin_actor
-from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin
-from contacts.models import Address, Channel, Contact, ContactChange, ContactTag
+from attributes.admin import attribute_field_name, attribute_form_field
+from attributes.models import AttributeDefinition
+from contacts.admin.actions import BULK_ACTIONS
+from contacts.admin.contact_form import ContactAdminForm, ContactInlineFormSet, admin_actor, tag_list_field
+from contacts.admin.history_display import render_history
+from contacts.admin.imports import ContactImportExportMixin
+from contacts.admin.tenancy import OrganizationScopedAdminMixin, ViewOnlyAdminMixin, scope_to_user
+from contacts.ids import parse_id
+from contacts.models import Address, Channel, Contact, ContactTag, Organization, Tag
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.selectors import contact_history
 from contacts.services import UpdateRejected, delete_contact
@@ -27,6 +34,9 @@ from paths.admin import ContactPathInlineForm
 from paths.models import ContactPath
 
 HISTORY_LIMIT = 50
+#: Tag names suggested per keystroke, and organizations offered as links on the add page.
+TAG_SUGGESTIONS = 20
+ORGANIZATION_LINKS = 20
 
 
 class AddressInline(OrganizationScopedAdminMixin, admin.TabularInline):
@@ -48,8 +58,8 @@ class AddressInline(OrganizationScopedAdminMixin, admin.TabularInline):
     )
 
 
-class ContactPathInline(OrganizationScopedAdminMixin, admin.TabularInline):
-    """Paths in order of preference, with their quiet time frames (JSON in the API's shape)."""
+class ContactPathInline(OrganizationScopedAdminMixin, admin.StackedInline):
+    """Paths in order of preference; each with its quiet time frames, one row per frame."""
 
     model = ContactPath
     form = ContactPathInlineForm
@@ -57,31 +67,26 @@ class ContactPathInline(OrganizationScopedAdminMixin, admin.TabularInline):
     organization_lookup = "contact__organization"
     extra = 0
     show_change_link = True
-    fields = ("position", "definition", "value", "country_code", "skip_validation", "quiet_time_frames")
+    fields = (("position", "definition", "value"), ("country_code", "skip_validation"), "quiet_time_frames")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPath]:
         return super().get_queryset(request).select_related("definition").prefetch_related("quiet_time_frames")
 
 
-class ContactAttributeValueInline(OrganizationScopedAdminMixin, admin.TabularInline):
-    model = ContactAttributeValue
-    formset = ContactInlineFormSet
-    organization_lookup = "contact__organization"
-    extra = 0
-    fields = ("position", "definition", "values")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactAttributeValue]:
-        return super().get_queryset(request).select_related("definition")
-
-
 @admin.register(Contact)
-class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("uid", "first_name", "last_name", "email", "organization", "record_type", "status")
-    list_display_links = ("uid",)
+class ContactAdmin(ContactImportExportMixin, OrganizationScopedAdminMixin, admin.ModelAdmin):
+    # Narrow enough for a 1,366 px screen next to the filters; the organization column is
+    # added only for users who reach several (get_list_display).
+    list_display = ("contact_name", "email", "record_type", "status", "updated_at")
+    list_display_links = ("contact_name",)
     list_filter = ("organization", "record_type", "groups", "status")
     list_select_related = ("organization", "record_type")
+    list_per_page = 50
+    # Filtered lists of a large organization skip the second COUNT(*) over all its contacts.
+    show_full_result_count = False
     search_fields = ("first_name", "last_name", "email", "external_id", "uid")
     autocomplete_fields = ("record_type", "groups", "topics")
+    actions = BULK_ACTIONS
     form = ContactAdminForm
     readonly_fields = (
         "uid",
@@ -91,9 +96,8 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         "created_source",
         "modified_source",
         *ENGAGEMENT_FIELDS,
-        "history",
     )
-    inlines = (AddressInline, ContactPathInline, ContactAttributeValueInline)
+    inlines = (AddressInline, ContactPathInline)
     fieldsets = (
         (
             "Identity",
@@ -124,21 +128,159 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Engagement (read-only)", {"classes": ("collapse",), "fields": ENGAGEMENT_FIELDS}),
-        ("History", {"classes": ("collapse",), "fields": ("history",)}),
     )
 
+    class Media:
+        css = {"all": ("contacts/admin/contact.css",)}
+
+    @admin.display(description="name", ordering="last_name")
+    def contact_name(self, obj: Contact) -> SafeString:
+        name = f"{obj.first_name} {obj.last_name}".strip() or "(no name)"
+        return format_html('{}<br><span class="quiet">{}</span>', name, obj.uid)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
-        # The change form reads the organization (history) and the three many-to-many initials.
+        # The change form reads the organization (history), the three many-to-many initials
+        # and the stored attribute values.
         return (
             super()
             .get_queryset(request)
             .select_related("organization", "record_type")
-            .prefetch_related("groups", "topics", "tag_links__tag")
+            .prefetch_related("groups", "topics", "tag_links__tag", "attribute_values")
         )
 
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        columns = tuple(super().get_list_display(request))
+        return (*columns, "organization") if len(self.reachable_organizations(request)) > 1 else columns
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        filters = super().get_list_filter(request)
+        if len(self.reachable_organizations(request)) > 1:
+            return filters
+        return [entry for entry in filters if not (isinstance(entry, tuple) and entry[0] == "organization")]
+
+    def reachable_organizations(self, request: HttpRequest) -> list[Organization]:
+        """At most two of the user's organizations: enough to tell one from several (one
+        query per request)."""
+        cache = request.__dict__.setdefault("contact_admin", {})
+        if "organizations" not in cache:
+            cache["organizations"] = list(scope_to_user(Organization.objects.order_by("name"), request.user, "pk")[:2])
+        return cache["organizations"]
+
+    def form_organization(self, request: HttpRequest, obj: Contact | None) -> Organization | None:
+        """The organization whose attributes and tags the form offers: the contact's; on the
+        add page the one in the address (``?organization=<id>``) or the user's only one."""
+        if obj is not None:
+            return obj.organization
+        cache = request.__dict__.setdefault("contact_admin", {})
+        if "form_organization" not in cache:
+            wanted = parse_id(request.GET.get("organization"))
+            reachable = scope_to_user(Organization.objects.all(), request.user, "pk")
+            chosen = reachable.filter(pk=wanted).first() if wanted is not None else None
+            if chosen is None:
+                only = self.reachable_organizations(request)
+                chosen = only[0] if len(only) == 1 else None
+            cache["form_organization"] = chosen
+        return cache["form_organization"]
+
+    def attribute_definitions(self, request: HttpRequest, organization: Organization | None) -> list:
+        if organization is None:
+            return []
+        cache = request.__dict__.setdefault("contact_admin", {})
+        key = ("definitions", organization.pk)
+        if key not in cache:
+            cache[key] = list(AttributeDefinition.objects.filter(organization=organization).order_by("name"))
+        return cache[key]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> list:
+        organization = self.form_organization(request, obj)
+        definitions = self.attribute_definitions(request, organization)
+        if organization is None:
+            attributes = {"fields": (), "description": self.organization_links(request)}
+        elif not definitions:
+            attributes = {"fields": (), "description": "This organization defines no attributes."}
+        else:
+            attributes = {"fields": [attribute_field_name(definition) for definition in definitions]}
+        fieldsets = list(super().get_fieldsets(request, obj))
+        place = next(i for i, (name, _) in enumerate(fieldsets) if name == "Groups, topics and tags") + 1
+        return [*fieldsets[:place], ("Attributes", attributes), *fieldsets[place:]]
+
+    def organization_links(self, request: HttpRequest) -> SafeString:
+        """The add page before its organization is known: the attribute fields come with it."""
+        organizations = scope_to_user(Organization.objects.order_by("name"), request.user, "pk")[:ORGANIZATION_LINKS]
+        url = reverse("admin:contacts_contact_add")
+        links = format_html_join(
+            " · ", '<a href="{}?organization={}">{}</a>', ((url, org.pk, org.name) for org in organizations)
+        )
+        return format_html(
+            "The attribute fields appear once the organization is known: save the contact first and "
+            "set its attributes afterwards, or start again for one organization: {}",
+            links,
+        )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        organization = self.form_organization(request, None)
+        # The organization whose attribute fields the page shows (never one out of reach).
+        initial["organization"] = organization.pk if organization is not None else None
+        return initial
+
     def get_form(self, request: HttpRequest, obj: Contact | None = None, change: bool = False, **kwargs: Any):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"admin_request": request})
+        """The contact form with one field per attribute definition of the organization (the
+        admin declares them, as a form class cannot know the organization)."""
+        organization = self.form_organization(request, obj)
+        definitions = self.attribute_definitions(request, organization)
+        stored = {row.definition_id: row.values for row in obj.attribute_values.all()} if obj is not None else {}
+        declared = {
+            attribute_field_name(definition): attribute_form_field(definition, stored.get(definition.pk, ()))
+            for definition in definitions
+        }
+        declared["tag_list"] = tag_list_field(
+            names_url=reverse(f"{self.admin_site.name}:contacts_contact_tag_names"),
+            organization_id=organization.pk if organization is not None else None,
+        )
+        attrs = {**declared, "admin_request": request, "attribute_definitions": definitions}
+        kwargs["form"] = type(self.form.__name__, (self.form,), attrs)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_urls(self) -> list[URLPattern]:
+        names = path("tag-names/", self.admin_site.admin_view(self.tag_names_view), name="contacts_contact_tag_names")
+        return [names, *super().get_urls()]
+
+    def tag_names_view(self, request: HttpRequest) -> JsonResponse:
+        """Tag names of one organization starting with ``term``, for the tag field's
+        suggestions. Another organization's names are never found (scoped by membership)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        tags = scope_to_user(
+            Tag.objects.filter(organization_id=parse_id(request.GET.get("organization"))), request.user, "organization"
+        )
+        term = request.GET.get("term", "").strip()
+        if term:
+            tags = tags.filter(name__istartswith=term)
+        return JsonResponse({"results": list(tags.order_by("name").values_list("name", flat=True)[:TAG_SUGGESTIONS])})
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Contact | None = None,
+    ) -> TemplateResponse:
+        if obj is not None and obj.pk is not None:
+            context["contact_history"] = self.history_section(obj)
+            context["contact_history_limit"] = HISTORY_LIMIT
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_section(self, obj: Contact) -> SafeString:
+        """The latest changes as readable rows, and where their change events went."""
+        changes = list(contact_history(obj.organization, obj.pk)[:HISTORY_LIMIT])
+        deliveries = reverse("admin:contacts_webhookdelivery_changelist") + f"?q={obj.pk}"
+        link = format_html('<p><a href="{}">Its events\u2019 webhook deliveries</a></p>', deliveries)
+        if not changes:
+            return link + format_html("<p>{}</p>", "No changes recorded.")
+        return link + render_history(obj.organization, changes)
 
     def changeform_view(
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context=None
@@ -157,7 +299,8 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_related(self, request: HttpRequest, form: ContactAdminForm, formsets: list, change: bool) -> None:
-        """Groups, topics, tags and the inlines were written by the engine with the contact."""
+        """Groups, topics, tags, attributes and the inlines were written by the engine with
+        the contact."""
 
     def construct_change_message(self, request: HttpRequest, form: ContactAdminForm, formsets: list, add: bool):
         status = form.engine_result.status if form.engine_result else "unchanged"
@@ -177,51 +320,6 @@ class ContactAdmin(OrganizationScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         for contact in queryset.select_related("organization"):
             self.delete_model(request, contact)
-
-    @admin.display(description=f"latest {HISTORY_LIMIT} changes")
-    def history(self, obj: Contact) -> str:
-        if obj.pk is None:
-            return "—"
-        changes = list(contact_history(obj.organization, obj.pk)[:HISTORY_LIMIT])
-        deliveries = reverse("admin:contacts_webhookdelivery_changelist") + f"?q={obj.pk}"
-        link = format_html('<p><a href="{}">Its events\u2019 webhook deliveries</a></p>', deliveries)
-        return link + (render_history(changes) if changes else "No changes recorded.")
-
-
-def render_history(changes: Iterable[ContactChange]) -> SafeString:
-    """A small table of history rows; every value is escaped, as history holds client input."""
-    rows = format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                formats.localize(timezone.template_localtime(change.at)),
-                change.channel,
-                change.mode,
-                change.actor,
-                render_field_changes(change.changes),
-            )
-            for change in changes
-        ),
-    )
-    return format_html(
-        "<table><thead><tr><th>at</th><th>channel</th><th>mode</th><th>actor</th><th>changes</th></tr>"
-        "</thead><tbody>{}</tbody></table>",
-        rows,
-    )
-
-
-def render_field_changes(changes: dict) -> SafeString:
-    """One line per field, ``field: before → after`` (DESIGN §5.1 history entries)."""
-    return format_html_join(
-        mark_safe("<br>"),
-        "{}: {} → {}",
-        ((field, _as_text(change.get("before")), _as_text(change.get("after"))) for field, change in changes.items()),
-    )
-
-
-def _as_text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 @admin.register(Address)

@@ -5,16 +5,21 @@ The form and its inline rows together are one ChangeSet. ``clean`` builds it onc
 and the inlines are valid and asks the engine what it would do (a dry run), turning the
 engine's problems into errors on the matching form fields; ``apply`` (from the admin's
 ``save_model``) writes it, once, after validation.
+
+Attribute values are fields of the form itself, one per attribute definition of the contact's
+organization (``attr_<definition id>``), added by the admin (``ContactAdmin.get_form``).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
 
-from attributes.models import ContactAttributeValue
+from attributes.admin import ATTRIBUTE_FIELD_PREFIX, attribute_field_name
+from attributes.models import AttributeDefinition
 from contacts.addresses import COORDINATES, TEXT_KEYS
+from contacts.admin.widgets import TagListWidget
 from contacts.models import Address, Channel, Contact
 from contacts.services import Actor, ChangeSet, ItemResult, Problem, UpdateMode, UpdateRejected, apply_update
 from contacts.services.validation import SCALARS
@@ -25,13 +30,13 @@ FORM_FIELDS = {
     "record_type_id": "record_type",
     "tags": "tag_list",
     "path_id": "definition",
-    "org_attr_id": "definition",
 }
+#: Row fields whose None means "not posted": the key is left out of the ChangeSet.
+KEPT_WHEN_NONE = frozenset({"quiet_time_frames"})
 #: Which inline holds each nested list, and the form fields it contributes.
 INLINES: dict[str, tuple[type, tuple[str, ...]]] = {
     "addresses": (Address, (*TEXT_KEYS, *COORDINATES)),
     "paths": (ContactPath, ("value", "country_code", "skip_validation", "quiet_time_frames")),
-    "attributes": (ContactAttributeValue, ("values",)),
 }
 
 
@@ -46,19 +51,29 @@ class ContactInlineFormSet(BaseInlineFormSet):
         inlines.append(self)
 
 
-class ContactAdminForm(forms.ModelForm):
-    """``admin_request`` is set by the admin (for the actor)."""
-
-    admin_request: Any = None
-    changeset: ChangeSet | None = None
-    engine_result: ItemResult | None = None
-
-    tag_list = forms.CharField(
+def tag_list_field(*, names_url: str = "", organization_id: int | None = None) -> forms.CharField:
+    """The tags as comma-separated names (any new name may be typed), with suggestions from
+    the organization's tag names where the page knows where to ask for them."""
+    return forms.CharField(
         label="Tags",
         required=False,
         max_length=10_000,
-        help_text="Comma-separated tag names, in order; unknown names become new tags.",
+        widget=TagListWidget(names_url=names_url, organization_id=organization_id),
+        help_text="Comma-separated tag names, in order; existing names are suggested as you type, "
+        "new names become new tags.",
     )
+
+
+class ContactAdminForm(forms.ModelForm):
+    """``admin_request`` (for the actor) and ``attribute_definitions`` (the organization's,
+    each with its ``attr_<id>`` field declared) are set by the admin."""
+
+    admin_request: Any = None
+    attribute_definitions: Sequence[AttributeDefinition] = ()
+    changeset: ChangeSet | None = None
+    engine_result: ItemResult | None = None
+
+    tag_list = tag_list_field()
 
     class Meta:
         model = Contact
@@ -66,12 +81,25 @@ class ContactAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: Definition ids in the order of the ChangeSet's ``attributes``, to place its problems.
+        self.attribute_order: list[int] = []
         if self.instance.pk:
             self.initial["tag_list"] = ", ".join(link.tag.name for link in self.instance.tag_links.all())
+            stored = {row.definition_id: row.values for row in self.instance.attribute_values.all()}
+            for definition in self.attribute_definitions:
+                self.initial[attribute_field_name(definition)] = list(stored.get(definition.pk, []))
 
     def clean(self) -> dict[str, Any]:
         """Check the whole change with the engine (a dry run: nothing is written here)."""
         cleaned = super().clean()
+        if self._attributes_of_another_organization() and any(
+            cleaned.get(attribute_field_name(definition)) for definition in self.attribute_definitions
+        ):
+            self.add_error(
+                "organization",
+                "The attribute fields shown are another organization's: choose that organization, "
+                "or save first and set the attributes afterwards.",
+            )
         formsets = self.instance.__dict__.get("admin_inline_formsets", [])
         if self.errors or not all(formset.is_valid() for formset in formsets):
             return cleaned
@@ -114,22 +142,49 @@ class ContactAdminForm(forms.ModelForm):
             {"path_id": form.cleaned_data["definition"].pk, **_pick(form, INLINES["paths"][1])}
             for form in items["paths"]
         ]
-        values["attributes"] = [
-            {"org_attr_id": form.cleaned_data["definition"].pk, "values": form.cleaned_data["values"]}
-            for form in items["attributes"]
-        ]
+        attributes = self._attributes()
+        if attributes is not None:
+            values["attributes"] = attributes
         return ChangeSet(values=values, contact_id=self.instance.pk, replace_groups=True)
+
+    def _attributes(self) -> list[dict[str, Any]] | None:
+        """The attributes with a value (PARTIAL: the list replaces the stored one, so an empty
+        field removes its value), stored ones first in their order so that saving an
+        unchanged page changes nothing. None when the page shows no attribute fields."""
+        if not self.attribute_definitions or self._attributes_of_another_organization():
+            return None
+        given = {
+            definition.pk: self.cleaned_data.get(attribute_field_name(definition)) or []
+            for definition in self.attribute_definitions
+        }
+        stored = [row.definition_id for row in self.instance.attribute_values.all()] if self.instance.pk else []
+        order = [pk for pk in stored if pk in given] + [pk for pk in given if pk not in stored]
+        self.attribute_order = [pk for pk in order if given[pk]]
+        return [{"org_attr_id": pk, "values": given[pk]} for pk in self.attribute_order]
+
+    def _attributes_of_another_organization(self) -> bool:
+        """On the add page the attribute fields are built for the organization named in the
+        address (or the user's only one); the organization chosen in the form may differ."""
+        if self.instance.pk or not self.attribute_definitions:
+            return False
+        chosen = self.cleaned_data.get("organization")
+        return chosen is not None and chosen.pk != self.attribute_definitions[0].organization_id
 
     def _attach(self, problem: Problem, items: dict[str, list[forms.Form]]) -> None:
         """Show a problem on the field it concerns (an inline row's field for nested lists)."""
         head, *rest = problem.location or ("",)
-        target, field = self, FORM_FIELDS.get(head, head)
+        target, field, message = self, FORM_FIELDS.get(head, head), problem.message
         if head in INLINES and rest and isinstance(rest[0], int) and rest[0] < len(items[head]):
             target = items[head][rest[0]]
             field = FORM_FIELDS.get(rest[1], rest[1]) if len(rest) > 1 and isinstance(rest[1], str) else None
+            if field == "quiet_time_frames" and len(rest) > 2 and isinstance(rest[2], int):
+                message = f"{frame_label(target, rest[2])}: {message}"
+        elif head == "attributes" and rest and isinstance(rest[0], int) and rest[0] < len(self.attribute_order):
+            field = f"{ATTRIBUTE_FIELD_PREFIX}{self.attribute_order[rest[0]]}"
         if field not in target.fields:
             field = None
-        message = problem.message if field else f"{'/'.join(map(str, problem.location))}: {problem.message}"
+        if field is None:
+            message = f"{'/'.join(map(str, problem.location))}: {message}"
         target.add_error(field, message)
 
 
@@ -148,4 +203,15 @@ def _live_forms(formsets: Iterable[BaseInlineFormSet], model: type) -> list[form
 
 
 def _pick(form: forms.Form, names: Iterable[str]) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+    """The row's canonical keys; frames left out when the post carried none (the engine then
+    keeps the stored ones)."""
+    data = form.cleaned_data
+    return {name: data[name] for name in names if name in data and not (name in KEPT_WHEN_NONE and data[name] is None)}
+
+
+def frame_label(form: forms.Form, index: int) -> str:
+    """How the frames field names the ``index``-th frame it handed on (deleted and blank rows
+    are not counted), so that its own and the engine's messages agree."""
+    frames = form.cleaned_data.get("quiet_time_frames") or []
+    name = frames[index].get("name") if index < len(frames) else ""
+    return f"Frame {index + 1}" + (f" ({name})" if name else "")

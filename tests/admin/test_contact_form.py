@@ -1,7 +1,5 @@
 """The contact admin saves through the update engine: same rules, same history (channel admin)."""
 
-import json
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -11,34 +9,8 @@ from contacts.models import Contact, ContactChange
 from contacts.services import ChangeSet
 from paths.models import PathKind
 from tests import factories
+from tests.admin.helpers import change_url, form_data, frame_rows
 from tests.engine.builders import apply
-
-SCALAR_FIELDS = [
-    "external_id",
-    "first_name",
-    "last_name",
-    "middle_initial",
-    "suffix",
-    "title",
-    "email",
-    "phone",
-    "phone_home",
-    "fax",
-    "timezone_id",
-    "preferred_email_format",
-    "status",
-    "company_name",
-    "company_position",
-    "department",
-    "industry",
-    "linkedin_url",
-    "gender",
-    "marital_status",
-    "education_level",
-    "country_id",
-    "city_id",
-    "hash_key",
-]
 
 
 @pytest.fixture
@@ -75,58 +47,6 @@ def contact(org) -> Contact:
     return Contact.objects.get(pk=result.contact_id)
 
 
-def form_data(contact: Contact, **overrides) -> dict:
-    """The change form as the browser posts it, from the stored contact."""
-    data = {name: getattr(contact, name) for name in SCALAR_FIELDS}
-    data |= {
-        "record_type": contact.record_type_id,
-        "birth_date": contact.birth_date or "",
-        "custom_fields": json.dumps(contact.custom_fields),
-        "groups": [group.pk for group in contact.groups.all()],
-        "topics": [topic.pk for topic in contact.topics.all()],
-        "tag_list": ", ".join(link.tag.name for link in contact.tag_links.all()),
-    }
-    for prefix, rows in (
-        ("addresses", contact.addresses.all()),
-        ("paths", contact.paths.all()),
-        ("attribute_values", contact.attribute_values.all()),
-    ):
-        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)}
-        for index, row in enumerate(rows):
-            data |= {f"{prefix}-{index}-id": row.pk, f"{prefix}-{index}-contact": contact.pk}
-            data |= {f"{prefix}-{index}-position": row.position}
-            if prefix == "addresses":
-                data[f"{prefix}-{index}-city"] = row.city
-            elif prefix == "paths":
-                frames = [
-                    {
-                        "name": f.name,
-                        "days": f.day_numbers,
-                        "from_hour": f.from_hour,
-                        "from_min": f.from_min,
-                        "to_hour": f.to_hour,
-                        "to_min": f.to_min,
-                    }
-                    for f in row.quiet_time_frames.all()
-                ]
-                data |= {
-                    f"{prefix}-{index}-definition": row.definition_id,
-                    f"{prefix}-{index}-value": row.value,
-                    f"{prefix}-{index}-country_code": row.country_code,
-                    f"{prefix}-{index}-quiet_time_frames": json.dumps(frames),
-                }
-            else:
-                data |= {
-                    f"{prefix}-{index}-definition": row.definition_id,
-                    f"{prefix}-{index}-values": json.dumps(row.values),
-                }
-    return data | overrides
-
-
-def change_url(contact: Contact) -> str:
-    return reverse("admin:contacts_contact_change", args=[contact.pk])
-
-
 def test_saving_the_unchanged_form_is_a_no_op(admin_client, contact):
     response = admin_client.post(change_url(contact), form_data(contact))
 
@@ -139,9 +59,7 @@ def test_saving_the_unchanged_form_is_a_no_op(admin_client, contact):
 def test_an_edit_goes_through_the_engine_and_lands_in_history(admin_client, contact):
     group2 = contact.groups.get(name="group2")
     data = form_data(contact, first_name="Augusta", groups=[group2.pk])
-    data["paths-0-quiet_time_frames"] = json.dumps(
-        [{"name": "night", "days": [1, 7], "from_hour": 22, "from_min": 0, "to_hour": 7, "to_min": 0}]
-    )
+    data |= frame_rows("paths-0-quiet_time_frames", [{"name": "night", "days": [1, 7], "from": "22:00", "to": "07:00"}])
 
     response = admin_client.post(change_url(contact), data)
 
@@ -159,14 +77,15 @@ def test_an_edit_goes_through_the_engine_and_lands_in_history(admin_client, cont
 def test_engine_problems_are_shown_on_the_form_and_nothing_changes(admin_client, contact):
     data = form_data(contact, email="not-an-email", timezone_id="")
     data["paths-0-value"] = "12"
-    data["paths-0-quiet_time_frames"] = json.dumps([{"days": [9], "from_hour": 22, "to_hour": 7}])
+    frame = {"name": "night", "days": [1], "from": "22:00", "to": "07:00"}
+    data |= frame_rows("paths-0-quiet_time_frames", [frame, frame])
 
     response = admin_client.post(change_url(contact), data)
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "not a valid email address" in page
-    assert "Days must be a non-empty list" in page
+    assert "Quiet time frame names must be unique within a path." in page
     assert "phone value" in page
     contact.refresh_from_db()
     assert contact.version == 1 and contact.email == ""
@@ -184,7 +103,7 @@ def test_deleting_in_the_admin_keeps_history(admin_client, contact):
 
 def test_adding_a_contact_in_the_admin_creates_it_through_the_engine(admin_client, org, contact):
     data = form_data(contact, external_id="002", first_name="Grace", last_name="Hopper", organization=org.pk)
-    for prefix in ("addresses", "paths", "attribute_values"):
+    for prefix in ("addresses", "paths"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
 
     response = admin_client.post(reverse("admin:contacts_contact_add"), data)
