@@ -1,4 +1,10 @@
-"""The engine benchmark (DESIGN §8): realistic nested contacts, the engine's batch FULL update,
-and the two references it is measured against — hand-written set-based SQL and one-by-one
-nested DRF serializers. The references write rows directly on purpose: they are yardsticks,
-run only by ``manage.py benchmark`` in a throw-away organization."""
+"""The engine benchmark (``manage.py benchmark``, DESIGN §8).
+
+``scenario`` lays down realistic nested contacts and their FULL updates; ``reference_sql``
+and ``reference_serializers`` are the yardsticks the engine is measured against (they write
+rows directly on purpose, only in the benchmark's throw-away organizations); ``contenders``
+and ``http`` time the engine in-process and over HTTP; ``rounds`` interleaves them and
+keeps their statistics; ``statements`` counts the statements of a request; ``scale``
+measures the batch by organization size; ``database`` vacuums, fills and drops; ``report``
+and ``verdicts`` turn the figures into text, JSON and PASS/FAIL against the targets.
+"""

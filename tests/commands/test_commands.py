@@ -3,14 +3,17 @@ use exactly that output against the API."""
 
 import base64
 import io
+import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 from rest_framework.test import APIClient
 
 from attributes.models import AttributeDefinition
+from contacts.benchmark.verdicts import TARGETS
 from contacts.models import ApiKey, Contact, Group, Membership, Organization, RecordType
 from paths.models import PathDefinition
 from tests import factories
@@ -179,3 +182,36 @@ def test_demo_curl_line_lists_the_demo_contacts(db):
     assert response.status_code == 200, response.content
     assert response.json()["count"] == Contact.objects.count()
     assert {item["firstName"] for item in response.json()["results"]} >= {"Ada", "Grace"}
+
+
+# --- benchmark ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # the benchmark vacuums its tables, outside any transaction
+def test_benchmark_prints_a_verdict_for_every_target_and_leaves_nothing_behind():
+    output = run(
+        "benchmark",
+        *("--size", "20", "--rounds", "2", "--singles", "4", "--serializer-sample", "4", "--skip-http"),
+        *("--scale", "--scale-sizes", "20,50", "--scale-rounds", "2", "--json"),
+    )
+
+    report = json.loads(output)
+    verdicts = {verdict["key"]: verdict for verdict in report["verdicts"]}
+    assert set(verdicts) == {target.key for target in TARGETS}
+    assert {verdict["status"] for verdict in verdicts.values()} <= {"PASS", "FAIL", "SKIP"}
+    assert verdicts["http.patch.p50_ms"]["status"] == "SKIP" and "--skip-http" in verdicts["http.patch.p50_ms"]["note"]
+    measured = ("batch.serializers_vs_engine", "single.p50_ms", "statements.patch.count", "scale.ratio_max_min")
+    assert all(verdicts[key]["status"] in {"PASS", "FAIL"} for key in measured)
+    assert report["statements"]["patch"]["count"] > 0 and report["statements"]["get"]["count"] > 0
+    assert report["batch"]["engine"]["seconds"]["median"] > 0
+    assert len(report["batch"]["engine"]["seconds"]["values"]) == 2
+    sql_measured = connection.vendor == "postgresql"
+    assert (verdicts["batch.engine_vs_sql"]["status"] != "SKIP") == sql_measured
+    assert set(report["scale"]["sizes"]) == {"20", "50"}
+    assert not Organization.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_benchmark_refuses_scale_sizes_smaller_than_the_batch(db):
+    with pytest.raises(CommandError, match="scale-sizes"):
+        run("benchmark", "--size", "50", "--scale", "--scale-sizes", "20,100")

@@ -1,146 +1,187 @@
-"""``manage.py benchmark``: the engine against its two yardsticks, side by side (DESIGN §8).
+"""``manage.py benchmark``: the engine against DESIGN §8's targets, side by side.
 
-Creates a throw-away organization with ``--size`` nested contacts, then measures a batch of
-FULL updates through the engine, the same writes in hand-written set-based SQL (PostgreSQL),
-the same updates one by one through nested DRF serializers, and single FULL updates through
-the engine. Prints times, query counts and ratios; deletes the organization afterwards.
+Creates a throw-away organization with ``--size`` nested contacts and an API key, then runs
+``--rounds`` interleaved rounds (``contacts.benchmark.rounds``) of: the engine's batch of
+FULL updates, the same writes in hand-written set-based SQL (PostgreSQL), the serializer
+yardstick on a sample, single FULL updates through the engine, and — unless ``--skip-http``
+— single PATCHes and a batch over HTTP against a gunicorn it starts. Then it counts the
+statements of a PATCH and a GET, drives PATCHes at concurrency 8 with ``wrk`` (when
+installed), and with ``--scale`` measures the batch in organizations of growing size. It
+prints the figures and a PASS/FAIL verdict per target (``--json``: all of it as JSON), and
+deletes its organizations afterwards.
 """
 
-import statistics
-import time
-from collections.abc import Callable
-from contextlib import contextmanager
+import json
+import os
+import sys
+from contextlib import nullcontext
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils import timezone
 
-from contacts.benchmark import reference_serializers, reference_sql
-from contacts.benchmark.scenario import ACTOR, create_scenario, engine_items, values
-from contacts.models import Channel
-from contacts.services import UpdateMode, apply_update, apply_updates
-
-TARGET_VS_SQL = 3.0
-TARGET_VS_SERIALIZERS = 30.0
-TARGET_SINGLE_P50_MS = 15.0
-
-
-@contextmanager
-def counting_queries():
-    counter = {"queries": 0}
-
-    def count(execute, sql, params, many, context):
-        counter["queries"] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        yield counter
+from contacts.auth.keys import issue_api_key
+from contacts.benchmark import http
+from contacts.benchmark.contenders import EngineBatch, EngineSingles, SerializerSample, SqlReference
+from contacts.benchmark.database import drop_organization, vacuum
+from contacts.benchmark.report import batch_figures, http_figures, latency_figures, render_text
+from contacts.benchmark.rounds import run_rounds
+from contacts.benchmark.scale import DEFAULT_SIZES, measure_scale
+from contacts.benchmark.scenario import Scenario, create_scenario, reset_groups
+from contacts.benchmark.statements import HOW, count_statements
+from contacts.benchmark.verdicts import figures_table, judge, replace_figures_table
+from contacts.models import Scope
 
 
-def timed(run: Callable[[], object]) -> tuple[float, int]:
-    with counting_queries() as counter:
-        start = time.perf_counter()
-        run()
-        elapsed = time.perf_counter() - start
-    return elapsed, counter["queries"]
+def sizes(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError as error:
+        raise CommandError(f"--scale-sizes takes numbers separated by commas, not {text!r}") from error
 
 
 class Command(BaseCommand):
-    help = "Measure the update engine against set-based SQL and nested DRF serializers."
+    help = "Measure the update engine against DESIGN §8's targets (set-based SQL, serializers, HTTP, scale)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", type=int, default=1000, help="Contacts per batch (default 1000).")
-        parser.add_argument("--repeat", type=int, default=3, help="Batch runs per contender; the median counts.")
+        parser.add_argument("--rounds", type=int, default=5, help="Interleaved rounds (default 5).")
         parser.add_argument(
-            "--serializer-sample", type=int, default=None, help="Contacts for the serializer yardstick (default: all)."
+            "--serializer-sample", type=int, default=100, help="Contacts the serializer yardstick times per round."
         )
-        parser.add_argument("--singles", type=int, default=50, help="Single FULL updates timed for p50/p95.")
+        parser.add_argument("--singles", type=int, default=200, help="Single FULL updates in-process, in all.")
+        parser.add_argument("--http-singles", type=int, default=200, help="Single PATCHes over HTTP, in all.")
+        parser.add_argument("--wrk-seconds", type=int, default=10, help="Duration of the concurrency-8 run.")
+        parser.add_argument("--skip-http", action="store_true", help="Leave out every HTTP figure.")
+        parser.add_argument("--scale", action="store_true", help="Also measure the batch by organization size.")
+        parser.add_argument(
+            "--scale-sizes",
+            type=sizes,
+            default=DEFAULT_SIZES,
+            help="Organization sizes for --scale (default 1000,10000,100000).",
+        )
+        parser.add_argument("--scale-rounds", type=int, default=7, help="Interleaved rounds for --scale (default 7).")
+        parser.add_argument("--json", action="store_true", help="Print every figure and verdict as JSON.")
+        parser.add_argument("--doc", help="Also write the figures table into this Markdown file (docs/scaling.md).")
 
-    def handle(self, *args, size: int, repeat: int, serializer_sample: int | None, singles: int, **options) -> None:
-        self.stdout.write(f"Database: {connection.vendor}; batch of {size} FULL updates, median of {repeat} runs.")
+    def handle(self, *args, **options) -> None:
+        self._check(options)
+        self.as_json = options["json"]
+        figures, remarks, notes = self._measure(options)
+        verdicts = judge(figures, remarks)
+        if self.as_json:
+            verdict_list = [verdict.as_json() for verdict in verdicts]
+            self.stdout.write(json.dumps({**figures, "verdicts": verdict_list, "notes": notes}, indent=2))
+        else:
+            self.stdout.write("\n".join(render_text(figures, verdicts, notes)))
+        if options["doc"]:
+            self._write_doc(options["doc"], figures, verdicts)
+
+    def _check(self, options: dict) -> None:
+        if min(options["size"], options["rounds"], options["scale_rounds"]) < 1:
+            raise CommandError("--size, --rounds and --scale-rounds must be at least 1.")
+        if options["scale"] and min(options["scale_sizes"]) < options["size"]:
+            raise CommandError("Every --scale-sizes size must hold the batch (--size).")
+
+    def say(self, message: str) -> None:
+        """Progress, on stderr with ``--json`` so that stdout stays one JSON document."""
+        (self.stderr if self.as_json else self.stdout).write(message)
+
+    def _measure(self, options: dict) -> tuple[dict, dict[str, str], list[str]]:
+        """Every figure, the remarks on some of them by key (why one was not measured, what
+        to keep in mind), and general notes."""
+        remarks: dict[str, str] = {}
+        notes: list[str] = []
+        setup = {"database": connection.vendor, "cpus": os.cpu_count(), "size": options["size"]}
+        setup |= {"rounds": options["rounds"], "python": sys.version.split()[0]}
+        figures: dict = {"setup": setup | {"started": timezone.now().isoformat(timespec="seconds")}}
+        self._measure_organization(options, figures, remarks)
+        if connection.vendor != "postgresql":
+            remarks["batch.engine_vs_sql"] = "the SQL reference needs PostgreSQL"
+            notes.append("The SQL reference and VACUUM need PostgreSQL: on SQLite only ANALYZE runs between runs.")
+        if options["skip_http"]:
+            remarks["http"] = "--skip-http"
+        elif figures["http"]["server"]["conn_max_age"] == "0":
+            notes.append("HTTP: CONN_MAX_AGE=0, so every request opens a new database connection.")
+        if options["scale"]:
+            self.say(f"Scale: organizations of {', '.join(f'{s:,}' for s in options['scale_sizes'])} contacts…")
+            result = measure_scale(
+                batch=options["size"], sizes=options["scale_sizes"], rounds=options["scale_rounds"], say=self.say
+            )
+            figures["scale"] = result.as_json()
+        else:
+            remarks["scale"] = "run with --scale"
+        return figures, remarks, notes
+
+    def _measure_organization(self, options: dict, figures: dict, remarks: dict[str, str]) -> None:
+        """The rounds, the concurrency run and the statement counts, in one throw-away
+        organization with its own API key."""
+        size = options["size"]
+        self.say(f"Creating {size:,} nested contacts…")
         scenario = create_scenario(size)
-        variant = 0
+        organization = scenario.organization
+        scopes = list(Scope.values)
+        secret = issue_api_key(organization=organization, scopes=scopes, username=f"benchmark-{organization.pk}").secret
         try:
-            engine_runs = []
-            for _ in range(repeat):
-                variant += 1
-                items = engine_items(scenario, variant)
-                engine_runs.append(timed(lambda items=items: self._engine(scenario, items)))
-            engine_time, engine_queries = statistics.median(t for t, _ in engine_runs), engine_runs[0][1]
-            self._row("engine (batch)", engine_time, engine_queries)
-
-            sql_time = None
-            if connection.vendor == "postgresql":
-                sql_runs = []
-                for _ in range(repeat):
-                    variant += 1
-                    sql_runs.append(timed(lambda v=variant: reference_sql.run(scenario, v)))
-                sql_time = statistics.median(t for t, _ in sql_runs)
-                self._row("set-based SQL reference", sql_time, sql_runs[0][1])
-            else:
-                self.stdout.write("  set-based SQL reference: needs PostgreSQL, skipped")
-
-            sample = min(serializer_sample or size, size)
-            variant += 1
-            payloads = [self._serializer_payload(n, variant) for n in range(sample)]
-            naive_time, naive_queries = timed(
-                lambda: reference_serializers.run(scenario.contact_ids[:sample], payloads)
-            )
-            naive_time_full = naive_time * size / sample
-            label = "nested DRF serializers, one by one" + ("" if sample == size else f" ({sample}, scaled)")
-            self._row(label, naive_time_full, naive_queries * size // sample)
-
-            single_times = self._singles(scenario, singles, variant)
-            p50, p95 = statistics.median(single_times), statistics.quantiles(single_times, n=20)[-1]
-            self.stdout.write(f"  single FULL update (engine): p50 {p50:.1f} ms, p95 {p95:.1f} ms over {singles}")
-
-            self.stdout.write("Targets:")
-            if sql_time:
-                self._target(
-                    f"engine within {TARGET_VS_SQL:g}x the SQL reference", engine_time / sql_time, TARGET_VS_SQL, "x"
-                )
-            speedup = naive_time_full / engine_time
-            self._target(
-                f"engine at least {TARGET_VS_SERIALIZERS:g}x faster than serializers",
-                speedup,
-                TARGET_VS_SERIALIZERS,
-                "x",
-                more=True,
-            )
-            self._target(f"single update p50 at most {TARGET_SINGLE_P50_MS:g} ms", p50, TARGET_SINGLE_P50_MS, " ms")
+            vacuum()
+            with nullcontext() if options["skip_http"] else http.gunicorn_server() as server:
+                runs, variant = self._rounds(scenario, secret, server, options)
+                figures["batch"] = batch_figures(runs, serializer_sample=options["serializer_sample"], size=size)
+                figures["single"] = latency_figures(runs["single updates"])
+                if server is not None:
+                    figures["http"] = http_figures(runs, size=size)
+                    figures["http"]["server"] = {"workers": server.workers, "conn_max_age": server.conn_max_age}
+                    figures["http"]["wrk"] = self._wrk(server, scenario, secret, options["wrk_seconds"], remarks)
+                counted = count_statements(scenario, secret, variant=variant + 1)
+                figures["statements"] = {"how": HOW} | {
+                    method.lower(): statements.as_json() for method, statements in counted.items()
+                }
         finally:
-            scenario.organization.delete()
+            drop_organization(organization)
 
-    def _engine(self, scenario, items) -> None:
-        results = apply_updates(
-            organization=scenario.organization, items=items, mode=UpdateMode.FULL, actor=ACTOR, channel=Channel.IMPORT
+    def _rounds(self, scenario: Scenario, secret: str, server, options: dict) -> tuple[dict, int]:
+        rounds = options["rounds"]
+        contenders: list = [EngineBatch(scenario)]
+        if connection.vendor == "postgresql":
+            contenders.append(SqlReference(scenario))
+        contenders += [
+            SerializerSample(scenario, options["serializer_sample"]),
+            EngineSingles(scenario, max(1, options["singles"] // rounds)),
+        ]
+        if server is not None:
+            contenders += [
+                http.HttpSingles(server, scenario, secret, max(1, options["http_singles"] // rounds)),
+                http.HttpBatch(server, scenario, secret),
+            ]
+        self.say(f"{rounds} rounds of: {', '.join(contender.name for contender in contenders)}…")
+
+        def between() -> None:
+            reset_groups(scenario)
+            vacuum()
+
+        return run_rounds(contenders, rounds=rounds, between=between, first_variant=0)
+
+    def _wrk(self, server, scenario: Scenario, secret: str, seconds: int, remarks: dict[str, str]) -> dict:
+        key = "http.wrk.requests_per_second"
+        if http.wrk_path() is None:
+            remarks[key] = "wrk is not installed (Debian package wrk)"
+            return {"skipped": remarks[key]}
+        self.say(f"wrk: PATCHes at concurrency {http.CONCURRENCY} for {seconds} s…")
+        reset_groups(scenario)
+        vacuum()
+        result = http.run_wrk(server, scenario, secret, seconds=seconds)
+        if result.non_2xx or result.socket_errors:
+            remarks[key] = f"{result.non_2xx} answers not 2xx and {result.socket_errors} socket errors among them"
+        return {"seconds": seconds, "connections": http.CONCURRENCY, "threads": http.WRK_THREADS} | vars(result)
+
+    def _write_doc(self, path: str, figures: dict, verdicts: list) -> None:
+        setup = figures["setup"]
+        measured = (
+            f"{setup['started']}, {setup['database']}, {setup['cpus']} CPUs, batch of {figures['batch']['size']:,}, "
+            f"{setup['rounds']} round(s)"
         )
-        failed = [result for result in results if not result.ok]
-        if failed:
-            raise RuntimeError(f"{len(failed)} items failed: {failed[0].problems}")
-
-    def _singles(self, scenario, count: int, variant: int) -> list[float]:
-        times = []
-        for n in range(count):
-            item = engine_items(scenario, variant + 1 + n)[n % len(scenario.contact_ids)]
-            start = time.perf_counter()
-            apply_update(
-                organization=scenario.organization, item=item, mode=UpdateMode.FULL, actor=ACTOR, channel=Channel.IMPORT
-            )
-            times.append((time.perf_counter() - start) * 1000)
-        return times
-
-    @staticmethod
-    def _serializer_payload(n: int, variant: int) -> dict:
-        payload = values(n, variant)
-        return {
-            key: payload[key]
-            for key in ("first_name", "last_name", "email", "title", "company_name", "paths", "attributes")
-        } | {"group_names": payload["group_names"]}
-
-    def _row(self, label: str, seconds: float, queries: int) -> None:
-        self.stdout.write(f"  {label}: {seconds:.3f} s, {queries} queries")
-
-    def _target(self, label: str, value: float, target: float, unit: str, more: bool = False) -> None:
-        met = value >= target if more else value <= target
-        verdict = self.style.SUCCESS("met") if met else self.style.WARNING("missed")
-        self.stdout.write(f"  {label}: {value:.2f}{unit} ({verdict})")
+        with open(path, encoding="utf-8") as document:
+            text = document.read()
+        with open(path, "w", encoding="utf-8") as document:
+            document.write(replace_figures_table(text, figures_table(verdicts, measured)))
+        self.say(f"Figures written to {path}.")

@@ -1,0 +1,289 @@
+"""The HTTP figures (DESIGN §8): a gunicorn the benchmark starts itself (2 sync workers on a
+free local port, the same database as the command), single PATCHes one at a time, a batch of
+FULL updates, and single PATCHes at concurrency 8 driven by ``wrk``.
+
+Every PATCH carries the scenario's change (5 scalars, both paths with a quiet time frame,
+both attribute values, a group) with new values, so no request is a no-op. The server's
+rate limit is lifted for the run (``API_RATE_LIMIT``); everything else comes from the
+environment the command runs in (``CONN_MAX_AGE`` among it). gunicorn's sync workers close
+the connection after each answer, so the clients' keep-alive sessions reconnect every time,
+as any client of such a server does.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+from django.conf import settings
+from django.db import connection
+
+from contacts.benchmark.rounds import Measured
+from contacts.benchmark.scenario import Scenario, wire_values
+
+WORKERS = 2
+CONCURRENCY = 8
+WRK_THREADS = 2
+TIMEOUT = 60
+READY_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    workers: int
+    conn_max_age: str
+
+
+def database_url() -> str:
+    """The URL of the database this process uses, for the server to use the same one."""
+    config = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(config["USER"] or "", safe="")
+        if config["PASSWORD"]:
+            credentials += ":" + quote(config["PASSWORD"], safe="")
+        return f"postgres://{credentials}@{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}/{config['NAME']}"
+    return f"sqlite:///{config['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_server(*, workers: int = WORKERS) -> Iterator[Server]:
+    """gunicorn serving ``contacts_project.wsgi`` until the block ends; its log goes to a
+    temporary file, quoted if it does not come up."""
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": database_url(), "API_RATE_LIMIT": "1000000/min"}
+    command = [sys.executable, "-m", "gunicorn", "contacts_project.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--log-level", "warning"]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_ready(url, process, log)
+            yield Server(url, workers, environment.get("CONN_MAX_AGE", "0"))
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen, log) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if requests.get(f"{url}/readyz", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:  # not listening yet, or its workers still booting
+            pass
+        time.sleep(0.2)
+    log.seek(0)
+    raise RuntimeError(f"gunicorn did not come up at {url}:\n{log.read().decode(errors='replace')[-2000:]}")
+
+
+def session(secret: str) -> requests.Session:
+    client = requests.Session()
+    client.headers.update({"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+    return client
+
+
+def _refuse_failure(response: requests.Response, what: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{what} answered {response.status_code}: {response.text[:500]}")
+
+
+@dataclass
+class HttpSingles:
+    """Native PATCH of one contact at a time (concurrency 1), ``count`` per run."""
+
+    server: Server
+    scenario: Scenario
+    secret: str
+    count: int
+    name: str = "HTTP PATCH"
+    _next: int = 0
+    _client: requests.Session | None = None
+
+    def run(self, variant: int) -> Measured:
+        client = self._client = self._client or session(self.secret)
+        size = self.scenario.size
+        count = min(self.count, size)
+        indices = [(self._next + offset) % size for offset in range(count)]
+        self._next = (self._next + count) % size
+        base = f"{self.server.url}/rest/contacts/{self.scenario.organization.pk}"
+        requests_ = [
+            (f"{base}/{self.scenario.contact_ids[n]}", json.dumps(wire_values(n, variant)).encode()) for n in indices
+        ]
+        times = []
+        for url, body in requests_:
+            start = time.perf_counter()
+            response = client.patch(url, data=body, timeout=TIMEOUT)
+            times.append(time.perf_counter() - start)
+            _refuse_failure(response, "PATCH")
+        return Measured(tuple(times))
+
+
+@dataclass
+class HttpBatch:
+    """Native batch (``PUT /rest/contacts/{org}/batch``): one FULL update of every contact."""
+
+    server: Server
+    scenario: Scenario
+    secret: str
+    name: str = "HTTP batch"
+    _client: requests.Session | None = None
+
+    def run(self, variant: int) -> Measured:
+        client = self._client = self._client or session(self.secret)
+        items = [
+            {"id": contact_id, **wire_values(n, variant)} for n, contact_id in enumerate(self.scenario.contact_ids)
+        ]
+        body = json.dumps(items).encode()
+        url = f"{self.server.url}/rest/contacts/{self.scenario.organization.pk}/batch"
+        start = time.perf_counter()
+        response = client.put(url, data=body, timeout=TIMEOUT)
+        elapsed = time.perf_counter() - start
+        _refuse_failure(response, "The batch")
+        statuses = {item["status"] for item in response.json()["results"]}
+        if statuses != {"updated"}:
+            raise RuntimeError(f"the HTTP batch answered statuses {sorted(statuses)}, not only 'updated'")
+        return Measured((elapsed,))
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+
+def wrk_path() -> str | None:
+    return shutil.which("wrk")
+
+
+def run_wrk(server: Server, scenario: Scenario, secret: str, *, seconds: int) -> WrkResult:
+    """Single PATCHes at concurrency 8 for ``seconds``, each with a new version of a contact.
+    One PATCH made from the same template goes first: wrk only counts refusals."""
+    body = re.sub(r"\{(\w+)\}", lambda match: PREFLIGHT[match.group(1)], lua_template())
+    url = f"{server.url}/rest/contacts/{scenario.organization.pk}/{scenario.contact_ids[0]}"
+    _refuse_failure(session(secret).patch(url, data=body.encode(), timeout=TIMEOUT), "The wrk script's PATCH")
+    script = lua_script(scenario, secret)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "patch.lua"
+        path.write_text(script)
+        command = [wrk_path() or "wrk", f"-t{WRK_THREADS}", f"-c{CONCURRENCY}", f"-d{seconds}s", "--latency"]
+        command += ["--timeout", "10s", "-s", str(path), server.url]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    return parse_wrk(completed.stdout)
+
+
+def lua_script(scenario: Scenario, secret: str) -> str:
+    """A wrk script: each request PATCHes the next contact (threads take turns, so no two
+    requests in flight name the same one) with values no earlier request sent."""
+    template = lua_template()
+    ids = ", ".join(map(str, scenario.contact_ids))
+    path = f"/rest/contacts/{scenario.organization.pk}/"
+    return LUA.format(ids=ids, threads=WRK_THREADS, template=template, path=path, secret=secret)
+
+
+def lua_template() -> str:
+    """The PATCH body as JSON text with ``{name}`` placeholders; a string value that is only
+    a placeholder stands for a number and is unquoted."""
+    return re.sub(r'"\{(\w+)\}"', r"{\1}", json.dumps(patch_template()))
+
+
+#: Placeholder values of the PATCH sent before wrk starts (counter 0 is never used by wrk).
+PREFLIGHT = {"n": "0", "a": "00", "b": "00", "c": "00", "hour": "20", "day": "1", "group": "1"}
+
+
+def patch_template() -> dict:
+    """The PATCH body with ``{name}`` placeholders that the wrk script fills per request."""
+    body = wire_values(0, 0)
+    del body["externalId"]
+    body.update(firstName="W{n}", lastName="L{n}", email="w{n}@example.com", title="T{n}", companyName="C{n}")
+    phone, email = body["paths"]
+    phone["value"] = "+33 6 12 {a} {b} {c}"
+    phone["quietTimeFrames"][0]["fromHour"] = "{hour}"
+    email["value"] = "w{n}@example.org"
+    email["quietTimeFrames"][0]["days"] = ["{day}"]
+    body["contactAttributes"] = [{"name": f"attr{i}", "values": [f"w{{n}}-{i}"]} for i in range(2)]
+    body["groupsName"] = ["group0", "group{group}"]
+    return body
+
+
+LUA = """-- PATCH /rest/contacts/{{org}}/{{id}}, each request a new version of the next contact.
+local ids = {{{ids}}}
+local threads = {threads}
+local template = [==[{template}]==]
+local headers = {{["Authorization"] = "Bearer {secret}", ["Content-Type"] = "application/json"}}
+local started = 0
+local counter = 0
+
+function setup(thread)
+  thread:set("offset", started)
+  started = started + 1
+end
+
+function request()
+  counter = counter + 1
+  local n = counter * threads + offset
+  local values = {{
+    n = n,
+    a = string.format("%02d", n % 100),
+    b = string.format("%02d", math.floor(n / 100) % 100),
+    c = string.format("%02d", math.floor(n / 10000) % 100),
+    hour = 20 + n % 4,
+    day = 1 + n % 7,
+    group = 1 + n % 3,
+  }}
+  local body = string.gsub(template, "{{(%w+)}}", values)
+  return wrk.format("PATCH", "{path}" .. ids[n % #ids + 1], headers, body)
+end
+"""
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> WrkResult:
+    """The figures of wrk's report (``--latency``)."""
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    if not rate or not total:
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    latency = {
+        f"p{percent}": round(float(value) * UNITS[unit], 3)
+        for percent, value, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    }
+    return WrkResult(
+        requests_per_second=float(rate.group(1)),
+        requests=int(total.group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(map(int, errors.groups())) if errors else 0,
+        latency_ms=latency,
+    )

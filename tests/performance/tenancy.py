@@ -1,0 +1,288 @@
+"""Reads SQL statements as the database received them and says which tables each one names
+and how it keeps them to one organization (the rule: ``test_tenant_statements``).
+
+Only what the project's statements look like is understood: Django's ORM SQL and the
+engine's hand-written set-based SQL (``contacts/foundations/sql.py``), as rendered by
+``CaptureQueriesContext`` on SQLite and on PostgreSQL. What it cannot read is reported,
+not passed over.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import ForeignKey, Model
+
+from contacts.models import Contact, Organization
+
+PROJECT_APPS = ("contacts", "paths", "attributes")
+KEY_COLUMNS = ("contact_id", "path_id", "id")
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+#: PostgreSQL arrays as psycopg renders them: ``= ANY(CAST('{1,2}'::int2[] AS bigint[]))``.
+ARRAY = re.compile(r"=\s*ANY\s*\(\s*(?:CAST\s*\(\s*)?'\{([\d,]*)\}'(?:::\w+\[\])?(?:\s+AS\s+\w+\[\]\s*\))?\s*\)", re.I)
+E_STRING = re.compile(r"\bE'(?:[^'\\]|''|\\.)*'")
+STRING = re.compile(r"'(?:[^']|'')*'")
+KEYWORDS = {
+    "on", "where", "inner", "left", "right", "outer", "join", "set", "order", "group", "limit", "union", "using",
+    "values", "select", "from", "for", "returning", "cross", "and", "or", "as", "natural", "full",
+}  # fmt: skip
+REF = r'(?:(?P<{0}ref>"\w+"|\b[A-Za-z_]\w*)\s*\.\s*)?"?(?P<{0}col>[A-Za-z_]\w*)"?'
+COMPARED_TO_NUMBERS = re.compile(REF.format("") + r"\s*(?:=\s*(?P<one>\d+)\b|IN\s*\(\s*(?P<many>[\d\s,]+)\))", re.I)
+COMPARED_TO_VALUES_ROW = re.compile(REF.format("") + r"\s*=\s*v\.column1\b", re.I)
+EQUAL_COLUMNS = re.compile(REF.format("a") + r"\s*=\s*" + REF.format("b"))
+INSERT = re.compile(r'^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+"(\w+)"\s*\(([^)]*)\)(.*)$', re.I | re.S)
+UPDATE = re.compile(r'^\s*UPDATE\s+"(\w+)"(?:\s+AS\s+\w+)?\s+SET\s', re.I)
+DELETE = re.compile(r'^\s*DELETE\s+FROM\s+"(\w+)"', re.I)
+
+
+def project_models() -> list[type[Model]]:
+    return [model for model in apps.get_models(include_auto_created=True) if model._meta.app_label in PROJECT_APPS]
+
+
+def owner_path(model: type[Model]) -> str | None:
+    """The lookup from a model to its organization's id (``path__contact__organization_id``),
+    or None when its rows belong to no organization."""
+    if model is Organization:
+        return "pk"
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    if "organization" in fields:
+        return "organization_id"
+    for name, related in fields.items():
+        if isinstance(related, ForeignKey) and name in ("contact", "path"):
+            parent = owner_path(related.related_model)
+            return f"{name}__{parent}" if parent else None
+    return None
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The project's tables by kind: tenant tables (an ``organization_id`` column), child
+    tables (below a contact, reached by ``contact_id`` or ``path_id``), the organizations."""
+
+    tenant: frozenset[str]
+    child: frozenset[str]
+    organization: str
+    models: dict[str, type[Model]]
+
+    @classmethod
+    def of_project(cls) -> "Tables":
+        models = {model._meta.db_table: model for model in project_models()}
+        tenant = {name for name, model in models.items() if owner_path(model) == "organization_id"}
+        child = {name for name, model in models.items() if (owner_path(model) or "").endswith("organization_id")}
+        return cls(frozenset(tenant), frozenset(child - tenant), Organization._meta.db_table, models)
+
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(self.models)
+
+
+@dataclass
+class Occurrence:
+    table: str
+    names: set[str]
+    pinned: bool = False
+    #: Pinned by its own condition (rules 1 and 2), not only through a join (rule 3).
+    pinned_directly: bool = False
+
+
+@dataclass
+class Statement:
+    """One statement and its verdict: ``problems`` is empty when every table it names is
+    pinned to the organization."""
+
+    sql: str
+    problems: list[str] = field(default_factory=list)
+    tables: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The ids of the organization's rows that key lists may name: its contacts, its paths,
+    and the rows of each child table (before and after the request)."""
+
+    organization: int
+    by_table: dict[str, set[int]]
+
+    def owns(self, table: str, column: str, ids: Iterable[int]) -> bool:
+        target = {"contact_id": Contact._meta.db_table, "path_id": "paths_contactpath"}.get(column, table)
+        return set(ids) <= self.by_table.get(target, set())
+
+
+LOCKING = re.compile(r"\s+FOR\s+(?:NO\s+KEY\s+|KEY\s+)?(?:UPDATE|SHARE)\b.*$", re.I | re.S)
+
+
+def strip_literals(sql: str) -> str:
+    """Arrays become ``IN (…)`` lists, every other string literal ``''``; the locking clause
+    (``FOR UPDATE OF "table"``) goes: it names a table already named."""
+    sql = ARRAY.sub(lambda match: f" IN ({match.group(1)})" if match.group(1) else " IN (-1)", sql)
+    return LOCKING.sub("", STRING.sub("''", E_STRING.sub("''", sql)))
+
+
+def split_top_level(sql: str, separators: re.Pattern) -> list[str]:
+    """``sql`` cut at each match of ``separators`` outside parentheses."""
+    parts, depth, start = [], 0, 0
+    index = 0
+    while index < len(sql):
+        char = sql[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            match = separators.match(sql, index)
+            if match:
+                parts.append(sql[start:index])
+                start = index = match.end()
+                continue
+        index += 1
+    parts.append(sql[start:])
+    return parts
+
+
+UNION = re.compile(r"\s+UNION(?:\s+ALL)?\s+", re.I)
+FROM = re.compile(r"\s+FROM\s+", re.I)
+
+
+def without_select_list(part: str) -> str:
+    """A SELECT from its FROM on (the selected columns name no condition)."""
+    if not re.match(r"\s*\(?\s*SELECT\b", part, re.I):
+        return part
+    pieces = split_top_level(part, FROM)
+    return " FROM " + " FROM ".join(pieces[1:]) if len(pieces) > 1 else ""
+
+
+def occurrences(text: str, tables: Tables) -> list[Occurrence]:
+    found = []
+    for match in re.finditer(r'"(\w+)"(?!\s*\.)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?', text, re.I):
+        name, alias = match.group(1), match.group(2)
+        if name not in tables.known:
+            continue
+        names = {name}
+        if alias and alias.lower() not in KEYWORDS:
+            names.add(alias)
+        found.append(Occurrence(name, names))
+    return found
+
+
+def find_top_level(text: str, pattern: re.Pattern, start: int = 0) -> int:
+    """Index of the first match of ``pattern`` outside parentheses, at or after ``start``."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and pattern.match(text, index):
+            return index
+    return len(text)
+
+
+AFTER_SET = re.compile(r"\s+(?:FROM|WHERE)\s", re.I)
+
+
+class Checker:
+    """Applies the rule to statements of one request of ``rows.organization``."""
+
+    def __init__(self, tables: Tables, rows: Rows, exceptions: dict[str, str]) -> None:
+        self.tables = tables
+        self.rows = rows
+        self.exceptions = {re.compile(pattern, re.I | re.S): reason for pattern, reason in exceptions.items()}
+
+    def check(self, sql: str) -> Statement:
+        statement = Statement(sql)
+        if TRANSACTION_CONTROL.match(sql) or any(pattern.search(sql) for pattern in self.exceptions):
+            return statement
+        text = strip_literals(sql)
+        target = None
+        insert = INSERT.match(text)
+        if insert:
+            self._check_insert(statement, insert.group(1), re.findall(r"\w+", insert.group(2)))
+            text = insert.group(3)
+        elif update := UPDATE.match(text):
+            target = update.group(1)
+            text = text[: update.end()] + text[find_top_level(text, AFTER_SET, update.end()) :]
+        elif delete := DELETE.match(text):
+            target = delete.group(1)
+        elif not re.match(r"\s*\(?\s*SELECT\b", text, re.I):
+            statement.problems.append("a statement the checker cannot read")
+            return statement
+        for index, part in enumerate(split_top_level(text, UNION)):
+            self._check_part(statement, without_select_list(part), target if index == 0 else None)
+        return statement
+
+    def _check_insert(self, statement: Statement, table: str, columns: list[str]) -> None:
+        statement.tables.add(table)
+        if table in self.tables.tenant and "organization_id" not in columns:
+            statement.problems.append(f"{table}: inserted without organization_id")
+        elif table in self.tables.child and not {"contact_id", "path_id"} & set(columns):
+            statement.problems.append(f"{table}: inserted without contact_id or path_id")
+        elif table not in self.tables.tenant | self.tables.child:
+            statement.problems.append(f"{table}: holds no organization's rows, yet is written")
+
+    def _check_part(self, statement: Statement, text: str, target: str | None) -> None:
+        found = occurrences(text, self.tables)
+        if not found:
+            return
+        by_name = {name: occurrence for occurrence in found for name in occurrence.names}
+
+        def resolve(ref: str | None) -> Occurrence | None:
+            if ref is None:
+                return found[0] if len(found) == 1 else None
+            return by_name.get(ref.strip('"'))
+
+        self._pin_by_values(statement, text, resolve)
+        self._pin_by_joins(text, resolve)
+        for occurrence in found:
+            statement.tables.add(occurrence.table)
+            if occurrence.table not in self.tables.tenant | self.tables.child | {self.tables.organization}:
+                statement.problems.append(f"{occurrence.table}: holds no organization's rows")
+            elif not occurrence.pinned:
+                statement.problems.append(f"{occurrence.table}: not kept to the organization")
+            elif occurrence.table == target and occurrence is found[0] and not occurrence.pinned_directly:
+                statement.problems.append(f"{occurrence.table}: written through a join only")
+
+    def _pin_by_values(self, statement: Statement, text: str, resolve) -> None:
+        organization = self.rows.organization
+        for match in COMPARED_TO_NUMBERS.finditer(text):
+            occurrence, column = resolve(match.group("ref")), match.group("col").lower()
+            if occurrence is None:
+                continue
+            values = {int(v) for v in re.findall(r"\d+", match.group("one") or match.group("many"))}
+            table = occurrence.table
+            if column == "organization_id" and table in self.tables.tenant:
+                if values != {organization}:
+                    statement.problems.append(f"{table}: organization_id compared with {sorted(values)}")
+                    continue
+            elif column == "id" and table == self.tables.organization:
+                if values != {organization}:
+                    statement.problems.append(f"{table}: another organization read")
+                    continue
+            elif column in KEY_COLUMNS and table in self.tables.child:
+                if not self.rows.owns(table, column, values):
+                    statement.problems.append(f"{table}: {column} names rows of another organization")
+                    continue
+            else:
+                continue
+            occurrence.pinned = occurrence.pinned_directly = True
+        for match in COMPARED_TO_VALUES_ROW.finditer(text):
+            occurrence = resolve(match.group("ref"))
+            if occurrence and occurrence.table in self.tables.child and match.group("col").lower() == "id":
+                occurrence.pinned = occurrence.pinned_directly = True
+
+    def _pin_by_joins(self, text: str, resolve) -> None:
+        edges = []
+        for match in EQUAL_COLUMNS.finditer(text):
+            if match.group("aref") is None or match.group("bref") is None:
+                continue
+            a, b = resolve(match.group("aref")), resolve(match.group("bref"))
+            columns = {match.group("acol").lower(), match.group("bcol").lower()}
+            if a and b and a is not b and ("id" in columns or columns == {"organization_id"}):
+                edges.append((a, b))
+        changed = True
+        while changed:
+            changed = False
+            for a, b in edges:
+                if a.pinned != b.pinned:
+                    a.pinned = b.pinned = changed = True
