@@ -242,6 +242,13 @@ class Paths(NestedKind[PathState]):
         merged = [named.pop(path.definition_id, path) for path in current if path.definition_id not in removed]
         return (*merged, *named.values()), []
 
+    def delete_all(self, contact_ids: Sequence[int]) -> None:
+        """The paths' quiet time frames first (they hang from the paths), then the paths."""
+        listed, params = among(contact_ids)
+        paths = [row[0] for row in select(f"SELECT id FROM {table(ContactPath)} WHERE contact_id {listed}", params)]
+        delete_rows(QuietTimeFrame, paths, column="path_id")
+        super().delete_all(contact_ids)
+
     def check(self, states: tuple, scalars: Mapping[str, object]) -> list[Problem]:
         """DESIGN §4: quiet time frames are kept in the contact's time zone, so they need one."""
         if any(path.frames for path in states) and not scalars["timezone_id"]:

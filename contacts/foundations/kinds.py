@@ -179,6 +179,11 @@ class NestedKind(ABC, Generic[S]):
         """Rules between the kind's new list and the contact's own fields."""
         return []
 
+    def delete_all(self, contact_ids: Sequence[int]) -> None:
+        """Delete every item of these contacts (an organization-filtered lock returned
+        them), before the contacts themselves go."""
+        delete_rows(self.model, contact_ids, column="contact_id")
+
     # -- load ----------------------------------------------------------------------------
 
     def load(self, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[S]]]:

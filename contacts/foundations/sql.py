@@ -142,17 +142,22 @@ def among(ids: Sequence[int]) -> tuple[str, list[object]]:
     return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def delete_rows(model: type[Model], ids: Sequence[int], *, column: str = "id") -> None:
-    """``DELETE`` the rows whose ``column`` is among ``ids``, in one statement. No cascade:
-    rows that hang from these are deleted first by the caller (the database refuses
-    otherwise)."""
+def delete_rows(
+    model: type[Model], ids: Sequence[int], *, column: str = "id", organization_id: int | None = None
+) -> None:
+    """``DELETE`` the rows whose ``column`` is among ``ids``, in one statement, and of
+    ``organization_id`` when given (for tables that have one). No cascade: rows that hang
+    from these are deleted first by the caller (the database refuses otherwise)."""
     if not ids:
         return
     connection = connections[router.db_for_write(model)]
     table = quoted(model._meta.db_table)
     listed, params = among(ids)
+    scope = ""
+    if organization_id is not None:
+        scope, params = f"{table}.{quoted('organization_id')} = %s AND ", [organization_id, *params]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {table}.{quoted(column)} {listed}", params)
+        cursor.execute(f"DELETE FROM {table} WHERE {scope}{table}.{quoted(column)} {listed}", params)
 
 
 def quoted(name: str) -> str:

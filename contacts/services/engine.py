@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.foundations.problems import Problem, ProblemCode
+from contacts.foundations.sql import delete_rows
 from contacts.models import Channel, Contact, Mode, Organization
-from contacts.services.history import Entry, record_changes
+from contacts.services.history import Entry, detach_history, record_changes
+from contacts.services.kinds import NESTED_KINDS
 from contacts.services.planning import Plan, plan_item
 from contacts.services.resolution import resolve_references
-from contacts.services.state import StoredContact, describe_changes, lock_and_load
+from contacts.services.state import StoredContact, delete_links, describe_changes, lock_and_load
 from contacts.services.types import (
     Actor,
     BatchTooLarge,
@@ -230,5 +232,11 @@ def delete_contact(*, organization: Organization, contact_id: int, actor: Actor,
         channel=channel,
         at=timezone.now(),
     )
-    contact.delete()
+    # Row by row in one statement per table, each scoped to the contact just locked, the
+    # contact itself by its organization too (no ORM cascade: it would not name the tenant).
+    for kind in NESTED_KINDS:
+        kind.delete_all([contact.pk])
+    delete_links([contact.pk])
+    detach_history(organization, [contact.pk])
+    delete_rows(Contact, [contact.pk], organization_id=organization.pk)
     return True

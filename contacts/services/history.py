@@ -76,3 +76,9 @@ def record_changes(
             for entry in entries
         ],
     )
+
+
+def detach_history(organization: Organization, contact_ids: list[int]) -> None:
+    """History outlives its contact (DESIGN §9): the link is nulled, the id, uid and external
+    id stay on each row."""
+    ContactChange.objects.filter(organization=organization, contact_id__in=contact_ids).update(contact=None)

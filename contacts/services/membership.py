@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from contacts.foundations.problems import Problem, ProblemCode
@@ -105,7 +105,8 @@ def _write_membership(
     for contact in changing:
         contact.version += 1
         contact.updated_at = now
-    Contact.objects.bulk_update(changing, ["version", "updated_at"])
+    # The contacts are locked: their versions in memory and in the table move together.
+    Contact.objects.filter(organization=organization, pk__in=ids).update(version=F("version") + 1, updated_at=now)
     entries = []
     for contact in changing:
         before = sorted(current.get(contact.pk, set()))

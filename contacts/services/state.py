@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from contacts.foundations.kinds import StoredRow
-from contacts.foundations.sql import among, select, table
+from contacts.foundations.sql import among, delete_rows, select, table
 from contacts.models import Contact, ContactTag, Organization, Tag
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
@@ -106,6 +106,12 @@ def _load_links(contact_ids: list[int]) -> dict[str, dict[int, dict]]:
     for kind, contact_id, _, row_id, target, name in rows:
         links[kind][contact_id][name if kind == "tag" else target] = row_id
     return links
+
+
+def delete_links(contact_ids: list[int]) -> None:
+    """Group, topic and tag links of contacts that are being deleted."""
+    for link in (GroupLink, TopicLink, ContactTag):
+        delete_rows(link, contact_ids, column="contact_id")
 
 
 def _json(value: object) -> object:

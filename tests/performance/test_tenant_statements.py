@@ -184,15 +184,6 @@ def native_batch(api: Api):
 
 
 Request = Callable[[Api], object]
-MEMBERSHIP_VERSION_BUMP = (
-    "contacts/services/membership.py bumps the changed contacts' version with bulk_update, "
-    'UPDATE "contacts_contact" … WHERE "id" IN (…) without organization_id'
-)
-DELETE_CASCADE = (
-    "contacts/services/engine.py delete_contact deletes through the ORM's cascade, which sends "
-    'UPDATE "contacts_contactchange" SET "contact_id" = NULL WHERE "contact_id" IN (…) and '
-    'DELETE FROM "contacts_contact" WHERE "id" IN (…), neither naming organization_id'
-)
 REQUESTS: list = [
     pytest.param(lambda api: api.bearer().get(f"{api.native}/{api.contacts[0]}"), id="native-get"),
     pytest.param(lambda api: api.bearer().get(api.native), id="native-list"),
@@ -228,14 +219,12 @@ REQUESTS: list = [
     pytest.param(
         lambda api: api.bearer().delete(f"{api.native}/{api.contacts[1]}"),
         id="native-delete",
-        marks=pytest.mark.xfail(strict=True, reason=DELETE_CASCADE),
     ),
     pytest.param(
         lambda api: api.bearer().post(
             f"/rest/groups/{api.org.pk}/contacts", {"groupName": "group3", "contactIds": api.contacts}, format="json"
         ),
         id="native-group-membership",
-        marks=pytest.mark.xfail(strict=True, reason=MEMBERSHIP_VERSION_BUMP),
     ),
     pytest.param(keyed_put, id="keyed-put"),
     pytest.param(lambda api: APIClient().get("/api/v2/field", HTTP_X_WSSE=wsse_header(api.key)), id="keyed-fields"),
