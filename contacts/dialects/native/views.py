@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.views import APIView
 
 from contacts.api.access import OrganizationScopedMixin
@@ -84,12 +86,16 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
             raise ParseError("The body must be a JSON object.")
         return request.data
 
-    def read_contact(self, contact_id: int | None) -> dict[str, Any]:
+    def rendered_contact(self, contact_id: int | None) -> dict[str, Any]:
         """The contact as the native API renders it, read in one statement (404 if none)."""
         document = read_contact(self.organization, contact_id) if contact_id else None
         if document is None:
             raise NotFound("Contact not found.")
-        return render_contact(document)
+        body = render_contact(document)
+        if isinstance(getattr(self.request, "accepted_renderer", None), BrowsableAPIRenderer):
+            # The browsable API fills its PUT and PATCH forms from the serializer's contact.
+            return ReturnDict(body, serializer=self.get_serializer(self.get_queryset().get(pk=contact_id)))
+        return body
 
     def contact_response(self, contact_id: int, status_code: int = status.HTTP_200_OK, **headers: str) -> Response:
         """The whole contact as stored, with its ETag. A caller that may write but not read
@@ -100,7 +106,7 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
             return Response(
                 body, status=status_code, headers={"ETag": etag_for(contact.pk, contact.version), **headers}
             )
-        body = self.read_contact(contact_id)
+        body = self.rendered_contact(contact_id)
         return Response(body, status=status_code, headers={"ETag": etag_for(body["id"], body["version"]), **headers})
 
     def validate_only(self) -> bool:
@@ -259,7 +265,7 @@ class ContactDetailView(NativeContactView):
         return int(version)
 
     def get(self, request: Request, organization_id: str, contact_id: str) -> Response:
-        body = self.read_contact(parse_id(contact_id))
+        body = self.rendered_contact(parse_id(contact_id))
         return Response(body, headers={"ETag": etag_for(body["id"], body["version"])})
 
     @extend_schema(request=ContactInputSerializer)
