@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from contacts.dialects.native import views as native_views
 from contacts.models import Contact, RecordType
 from tests import factories
 from tests.api.test_contact_read import build_nested
@@ -33,7 +34,7 @@ def client(api_client, org) -> APIClient:
 def auth_statements(client, org) -> int:
     count, response = statements(lambda: client.get(f"/rest/contacts/{org.pk}/{NOT_AN_ID}"))
     assert response.status_code == 404
-    assert count == 2  # the API key, then the organization
+    assert count <= 2  # the API key and the organization (one statement, or one each)
     return count
 
 
@@ -70,7 +71,7 @@ def test_a_page_of_50_costs_what_a_page_of_1_costs(client, org, auth_statements)
     for index in range(1, 60):
         nested_contact(org, 2, f"c{index}")
 
-    fifty, response = statements(lambda: client.get(f"/rest/contacts/{org.pk}", {"pageSize": 50, "groupId": ""}))
+    fifty, response = statements(lambda: client.get(f"/rest/contacts/{org.pk}", {"pageSize": 50}))
 
     body = response.json()
     assert body["count"] == 60
@@ -98,8 +99,24 @@ def write_statements(client, org, contact: Contact, query: str = "") -> int:
     return count
 
 
+@pytest.fixture
+def answer_reads(monkeypatch) -> list[int]:
+    """The statements each read of a write's answer sends."""
+    reads = []
+    original = native_views.read_contact
+
+    def read_contact(organization, contact_id):
+        with CaptureQueriesContext(connection) as captured:
+            found = original(organization, contact_id)
+        reads.append(len(captured.captured_queries))
+        return found
+
+    monkeypatch.setattr(native_views, "read_contact", read_contact)
+    return reads
+
+
 @pytest.mark.parametrize("query", ["", "?validateOnly=true"], ids=["applied", "dry-run"])
-def test_a_write_answers_the_contact_in_one_statement(client, org, query):
+def test_a_write_answers_the_contact_in_one_statement(client, org, query, answer_reads):
     small, large = nested_contact(org, 1, "small"), nested_contact(org, 10, "large")
     writer = APIClient()
     writer.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_key(org, ['contacts:write']).secret}")
@@ -111,6 +128,7 @@ def test_a_write_answers_the_contact_in_one_statement(client, org, query):
     # A key that may not read contacts is answered the id and version: one statement too.
     identity_only = write_statements(writer, org, plain, query)
 
+    assert answer_reads == [1, 1]
     assert whole_small == whole_large == identity_only
 
 
@@ -133,6 +151,6 @@ def test_a_csv_export_reads_a_thousand_contacts_per_statement(client, org, auth_
 
     assert len(lines) == 2
     assert len(many_lines) == 2501
-    # The path prompts and attribute names, then 1 chunk of 1 and 3 chunks of 2,500.
+    # The path prompts and the attribute names, then one statement per 1,000 contacts.
     assert one == auth_statements + 2 + 1
     assert many == auth_statements + 2 + 3
