@@ -228,6 +228,14 @@ def test_timestamps_in_utc_with_microseconds(org, api_client):
     assert TIMESTAMP.match(body["createdAt"])
 
 
+def test_the_browsable_api_fills_its_forms_with_the_contact(org, api_client, rich_contact):
+    response = api_client.get(detail_url(org, rich_contact.pk), HTTP_ACCEPT="text/html")
+
+    forms = re.findall(r"<textarea[^>]*>(.*?)</textarea>", response.content.decode(), re.S)
+    assert response.status_code == 200
+    assert forms and all("&quot;externalId&quot;: &quot;X-1&quot;" in form for form in forms)
+
+
 # --- not found ---------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ LAYERS = {
     "attributes.services": 2,
     "contacts.services": 3,
     "contacts.selectors": 3,
+    "contacts.documents": 3,
     "contacts.filters": 3,
     "paths.selectors": 3,
     "attributes.selectors": 3,

@@ -1,6 +1,7 @@
 """External wire format ↔ canonical names (pure translation, no rules)."""
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from contacts.services import ChangeSet, Problem, ProblemCode
@@ -60,21 +61,21 @@ def parse_contact(body: dict[str, Any], *, contact_id: int) -> ChangeSet:
     return ChangeSet(values=values, contact_id=contact_id, unknown=tuple(unknown))
 
 
-def render_contact(contact: Any) -> dict[str, Any]:
-    """The seed 001 contact shape, from a contact read with ``contacts_for_read``."""
+def render_contact(contact: Mapping[str, Any]) -> dict[str, Any]:
+    """The seed 001 contact shape, from a contact document (``contacts.documents``)."""
     return {
-        "id": contact.uid,
-        "name": f"{contact.first_name} {contact.last_name}".strip(),
-        "email": contact.email,
-        "phone": contact.phone,
-        "company": contact.company_name,
-        "position": contact.company_position,
-        "source": contact.created_source.name if contact.created_source_id else None,
-        "linkedin_url": contact.linkedin_url,
-        "tags": [link.tag.name for link in contact.tag_links.all()],
-        "custom_fields": contact.custom_fields,
-        "created_at": timestamp(contact.created_at),
-        "updated_at": timestamp(contact.updated_at),
+        "id": contact["uid"],
+        "name": f"{contact['first_name']} {contact['last_name']}".strip(),
+        "email": contact["email"],
+        "phone": contact["phone"],
+        "company": contact["company_name"],
+        "position": contact["company_position"],
+        "source": contact["created_source_name"],
+        "linkedin_url": contact["linkedin_url"],
+        "tags": contact["tags"],
+        "custom_fields": contact["custom_fields"],
+        "created_at": timestamp(contact["created_at"]),
+        "updated_at": timestamp(contact["updated_at"]),
     }
 
 

@@ -16,6 +16,7 @@ from contacts.dialects.legacy.wire import (
     render_contact,
     unix_time,
 )
+from contacts.documents import read_contact
 from contacts.selectors import contact_history_entries, contacts_for_read
 from contacts.services import Actor, Channel, UpdateMode, UpdateRejected, apply_update
 
@@ -45,7 +46,7 @@ def authenticate(request: HttpRequest, scope: str) -> Any:
 
 
 def get_contact(organization: Any, raw_id: object) -> dict[str, Any]:
-    contact = contacts_for_read(organization).filter(pk=parse_contact_id(raw_id)).first()
+    contact = read_contact(organization, parse_contact_id(raw_id))
     if contact is None:
         raise LegacyError(404, "NOT_FOUND", "Contact not found.")
     return render_contact(contact)

@@ -3,6 +3,7 @@ operations both transports share."""
 
 import datetime
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,21 +222,22 @@ def unix_time(value: datetime.datetime | datetime.date | None) -> int | str:
     return int(value.timestamp())
 
 
-def render_contact(contact: Any) -> dict[str, Any]:
-    """Every seed 004 property, read-only ones included; empty values are ``""``."""
-    address = next(iter(contact.addresses.all()), None)
-    properties: dict[str, Any] = {"id": contact.pk, "date_create": unix_time(contact.created_at)}
+def render_contact(contact: Mapping[str, Any]) -> dict[str, Any]:
+    """Every seed 004 property of a contact document (``contacts.documents``), read-only
+    ones included; empty values are ``""``."""
+    address = contact["addresses"][0] if contact["addresses"] else None
+    properties: dict[str, Any] = {"id": contact["id"], "date_create": unix_time(contact["created_at"])}
     for prop, canonical in SCALARS.items():
         if prop in ("lastname", "last_name"):
             continue
-        value = getattr(contact, canonical)
+        value = contact[canonical]
         properties[prop] = "" if value is None else value.isoformat() if canonical == "birth_date" else value
     for prop, key in ADDRESS.items():
-        properties[prop] = getattr(address, key) if address is not None else ""
-    properties["date_of_birth"] = unix_time(contact.birth_date)
-    properties["tags"] = json.dumps([link.tag.name for link in contact.tag_links.all()])
-    properties["create_notifications"] = "yes" if contact.create_notifications else "no"
+        properties[prop] = address[key] if address is not None else ""
+    properties["date_of_birth"] = unix_time(contact["birth_date"])
+    properties["tags"] = json.dumps(contact["tags"])
+    properties["create_notifications"] = "yes" if contact["create_notifications"] else "no"
     for name in ENGAGEMENT:
-        value = getattr(contact, name)
+        value = contact[name]
         properties[name] = ",".join(map(str, value)) if name in ID_LISTS else value
     return properties

@@ -127,8 +127,10 @@ class ContactCoreOutputSerializer(serializers.Serializer):
         return [link.tag.name for link in contact.tag_links.all()]
 
 
-# The whole contact as stored (expects a queryset from ``contacts_for_read``): the engagement
-# figures follow flat at the top level (DESIGN §5.1), declared from one table.
+# The whole contact as stored (from a ``contacts_for_read`` contact): the engagement figures
+# follow flat at the top level (DESIGN §5.1), declared from one table. Answers are rendered
+# by ``render.render_contact``, field for field the same; this documents them (OpenAPI) and
+# fills the browsable API's forms.
 ContactOutputSerializer = type(
     "ContactOutputSerializer",
     (ContactCoreOutputSerializer,),

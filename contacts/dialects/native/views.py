@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.views import APIView
 
 from contacts.api.access import OrganizationScopedMixin
@@ -22,6 +24,7 @@ from contacts.auth.principal import has_scope, request_actor
 from contacts.dialects.native import wire
 from contacts.dialects.native.errors import errors_by_pointer, native_contact_exception_handler
 from contacts.dialects.native.patch import parse_operations
+from contacts.dialects.native.render import render_contact
 from contacts.dialects.native.serializers import (
     BatchResultSerializer,
     ContactInputSerializer,
@@ -33,6 +36,7 @@ from contacts.dialects.native.serializers import (
     PatchOperationSerializer,
 )
 from contacts.dialects.spreadsheet.views import CSVExportMixin, CSVRenderer
+from contacts.documents import ContactDocuments, read_contact
 from contacts.filters import ContactFilter
 from contacts.ids import parse_id
 from contacts.selectors import contact_history, contact_identity, contact_ids_by_external_id, contacts_for_read
@@ -51,9 +55,9 @@ from contacts.services import (
 )
 
 
-def etag_for(contact) -> str:
+def etag_for(contact_id: int, version: int) -> str:
     """Strong validator: every applied change bumps the contact's version."""
-    return f'"{contact.pk}-{contact.version}"'
+    return f'"{contact_id}-{version}"'
 
 
 class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
@@ -82,17 +86,28 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
             raise ParseError("The body must be a JSON object.")
         return request.data
 
+    def rendered_contact(self, contact_id: int | None) -> dict[str, Any]:
+        """The contact as the native API renders it, read in one statement (404 if none)."""
+        document = read_contact(self.organization, contact_id) if contact_id else None
+        if document is None:
+            raise NotFound("Contact not found.")
+        body = render_contact(document)
+        if isinstance(getattr(self.request, "accepted_renderer", None), BrowsableAPIRenderer):
+            # The browsable API fills its PUT and PATCH forms from the serializer's contact.
+            return ReturnDict(body, serializer=self.get_serializer(self.get_queryset().get(pk=contact_id)))
+        return body
+
     def contact_response(self, contact_id: int, status_code: int = status.HTTP_200_OK, **headers: str) -> Response:
         """The whole contact as stored, with its ETag. A caller that may write but not read
         contacts learns only what it wrote: the id and the new version."""
         if not has_scope(self.request, Scope.CONTACTS_READ):
             contact = contact_identity(self.organization, contact_id)
             body = {"id": contact.pk, "version": contact.version}
-            return Response(body, status=status_code, headers={"ETag": etag_for(contact), **headers})
-        contact = self.get_queryset().get(pk=contact_id)
-        return Response(
-            self.get_serializer(contact).data, status=status_code, headers={"ETag": etag_for(contact), **headers}
-        )
+            return Response(
+                body, status=status_code, headers={"ETag": etag_for(contact.pk, contact.version), **headers}
+            )
+        body = self.rendered_contact(contact_id)
+        return Response(body, status=status_code, headers={"ETag": etag_for(body["id"], body["version"]), **headers})
 
     def validate_only(self) -> bool:
         """``?validateOnly=true``: run the whole change and undo it (DESIGN §10)."""
@@ -133,6 +148,15 @@ class NativeContactView(OrganizationScopedMixin, generics.GenericAPIView):
         )
 
 
+class ContactPageMixin:
+    """JSON lists of contacts: a page costs its count, then its contacts in one statement."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        documents = ContactDocuments(self.organization, self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(documents)
+        return self.get_paginated_response([render_contact(document) for document in page])
+
+
 ALL_OR_NONE = OpenApiParameter(
     "allOrNone",
     OpenApiTypes.BOOL,
@@ -158,7 +182,7 @@ MISSING_CONTACT_ID = "Always 404 `MISSING_CONTACT_ID` (DESIGN §5): name the con
         },
     )
 )
-class ContactListView(CSVExportMixin, NativeContactView, generics.ListAPIView):
+class ContactListView(CSVExportMixin, ContactPageMixin, NativeContactView, generics.ListAPIView):
     """Contacts of an organization: list (filtered, paginated, or whole as CSV) and create."""
 
     filterset_class = ContactFilter
@@ -241,8 +265,8 @@ class ContactDetailView(NativeContactView):
         return int(version)
 
     def get(self, request: Request, organization_id: str, contact_id: str) -> Response:
-        contact = self.get_object()
-        return Response(self.get_serializer(contact).data, headers={"ETag": etag_for(contact)})
+        body = self.rendered_contact(parse_id(contact_id))
+        return Response(body, headers={"ETag": etag_for(body["id"], body["version"])})
 
     @extend_schema(request=ContactInputSerializer)
     @idempotent("validateOnly")
