@@ -137,9 +137,51 @@ def select(sql: str, params: Sequence[object]) -> list[tuple]:
 
 
 def among(ids: Sequence[int]) -> tuple[str, list[object]]:
-    """``column`` + this: the column is one of the ids (an index scan on a list whose length
-    the planner knows)."""
+    """``column`` + this: the (bigint) column is one of the ids, an index scan on a list whose
+    length the planner knows. PostgreSQL gets the ids as one array, which client-side binding
+    writes as a constant: the statement's text does not change with the count, so neither
+    driver nor server parses a new one for every batch size."""
+    if connections["default"].vendor == "postgresql":
+        return "= ANY(CAST(%s AS bigint[]))", [list(ids)]
     return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def json_rows(source: str, columns: Sequence[str], *, where: str, order: Sequence[str]) -> str:
+    """A scalar subquery: the rows of ``source`` that match ``where``, in ``order``, as one JSON
+    array of arrays of ``columns`` (SQL expressions); NULL or ``[]`` when there are none.
+
+    With a ``where`` that names a column of the outer query, one statement reads the rows
+    of every kind below many contacts, each kind as one column per contact."""
+    values, ordering = ", ".join(columns), ", ".join(order)
+    if connections["default"].vendor == "postgresql":
+        return f"(SELECT json_agg(json_build_array({values}) ORDER BY {ordering}) FROM {source} WHERE {where})"
+    # SQLite (before 3.44) orders an aggregate's input through a subquery, and passes its rows
+    # on as text: json() reads each back as JSON.
+    return (
+        f"(SELECT json_group_array(json(item)) FROM "
+        f"(SELECT json_array({values}) AS item FROM {source} WHERE {where} ORDER BY {ordering}))"
+    )
+
+
+def json_float(expression: str) -> str:
+    """A float column inside ``json_rows``, as text that ``float()`` reads back exactly: SQLite
+    writes JSON numbers with 15 significant digits, and a JSON ``-0`` reads back as 0."""
+    if connections["default"].vendor == "postgresql":
+        return f"CAST({expression} AS text)"
+    return f"CASE WHEN {expression} IS NULL THEN NULL ELSE printf('%%!.17g', {expression}) END"
+
+
+def json_nested(expression: str) -> str:
+    """A JSON value (a JSON column, or a ``json_rows`` subquery) inside ``json_rows``, nested
+    as JSON rather than as a string (SQLite hands JSON on as text)."""
+    if connections["default"].vendor == "postgresql":
+        return expression
+    return f"json({expression})"
+
+
+def json_loaded(value: object) -> object:
+    """A ``json_rows`` column as Python values (drivers return JSON decoded or as text)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def delete_rows(model: type[Model], ids: Sequence[int], *, column: str = "id") -> None:
