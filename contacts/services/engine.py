@@ -55,7 +55,9 @@ def apply_updates(
     """
     if len(items) > BATCH_LIMIT:
         raise BatchTooLarge(len(items), BATCH_LIMIT)
-    with transaction.atomic():
+    # Within a caller's transaction (an idempotent request, a dry run's), a savepoint is only
+    # needed to undo the engine's own work; an exception unwinds the caller's transaction too.
+    with transaction.atomic(savepoint=dry_run or all_or_none):
         stored = lock_and_load(
             organization=organization, contact_ids=[i.contact_id for i in items if i.contact_id is not None]
         )
