@@ -14,6 +14,7 @@ index scan, whatever the statistics, and the cost with the batch, never the orga
 """
 
 import datetime
+import functools
 import json
 from collections.abc import Sequence
 
@@ -39,33 +40,14 @@ def update_rows(
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    pk = quote(meta.pk.column)
-    scope, scope_params = (
-        ("", []) if organization_id is None else (f" AND {table}.organization_id = %s", [organization_id])
-    )
+    scope_params = [] if organization_id is None else [organization_id]
+    sql = _update_sql(connection.vendor, model, tuple(fields), scoped=organization_id is not None)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The rows are found by primary key (index scan on the id list), and each reads its
-            # values from one JSON object keyed by id: no join for the planner to misjudge.
-            row_values = f"(d.data -> CAST({table}.{pk} AS text))"
-
-            def value(field: Field) -> str:
-                if isinstance(field, JSONField):
-                    return f"{row_values} -> '{field.column}'"
-                return f"CAST({row_values} ->> '{field.column}' AS {field.db_type(connection)})"
-
-            assignments = ", ".join(f"{quote(f.column)} = {value(f)}" for f in columns)
             ids = [row[meta.pk.attname] for row in rows]
             document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
-                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope}",
-                [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params],
-            )
+            cursor.execute(sql, [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params])
             return
-        assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
         width = len(columns) + 1
         per_statement = max(1, MAX_PARAMETERS // width)
         for start in range(0, len(rows), per_statement):
@@ -75,11 +57,36 @@ def update_rows(
                 params.append(row[meta.pk.attname])
                 params.extend(f.get_db_prep_save(row[f.attname], connection) for f in columns)
             placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
-                f"WHERE {table}.{pk} = v.column1{scope}",
-                [*params, *scope_params],
-            )
+            cursor.execute(sql.format(values=placeholders), [*params, *scope_params])
+
+
+@functools.lru_cache(maxsize=256)
+def _update_sql(vendor: str, model: type[Model], fields: tuple[str, ...], *, scoped: bool) -> str:
+    """``update_rows``' statement (on SQLite with a ``{values}`` slot for the rows' list)."""
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    pk = quote(meta.pk.column)
+    scope = f" AND {table}.organization_id = %s" if scoped else ""
+    if vendor == "postgresql":
+        # The rows are found by primary key (index scan on the id list), and each reads its
+        # values from one JSON object keyed by id: no join for the planner to misjudge.
+        row_values = f"(d.data -> CAST({table}.{pk} AS text))"
+
+        def value(field: Field) -> str:
+            if isinstance(field, JSONField):
+                return f"{row_values} -> '{field.column}'"
+            return f"CAST({row_values} ->> '{field.column}' AS {field.db_type(connection)})"
+
+        assignments = ", ".join(f"{quote(f.column)} = {value(f)}" for f in columns)
+        return (
+            f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
+            f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope}"
+        )
+    assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
+    return f"UPDATE {table} SET {assignments} FROM (VALUES {{values}}) AS v WHERE {table}.{pk} = v.column1{scope}"
 
 
 def insert_rows(model: type[Model], rows: Sequence[Row]) -> None:
@@ -91,23 +98,29 @@ def insert_rows(model: type[Model], rows: Sequence[Row]) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**row) for row in rows])
         return
-    meta = model._meta
-    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = _insert_columns(model)
     defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in columns)
+    document = _rows_json(columns, [{**defaults, **row} for row in rows])
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {_recordset(connection, columns)}",
-            [_rows_json(columns, [{**defaults, **row} for row in rows])],
-        )
+        cursor.execute(_insert_sql(connection.vendor, model), [document])
 
 
-def _recordset(connection, columns: Sequence[Field]) -> str:
-    """``json_to_recordset(%s::json) AS v(col type, …)``: the JSON rows as a typed relation."""
+def _insert_columns(model: type[Model]) -> list[Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(vendor: str, model: type[Model]) -> str:
+    """``insert_rows``' statement (PostgreSQL): the JSON rows read as a typed relation."""
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
+    columns = _insert_columns(model)
+    names = ", ".join(quote(f.column) for f in columns)
     definitions = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
-    return f"json_to_recordset(%s::json) AS v({definitions})"
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
+        f"SELECT {names} FROM json_to_recordset(%s::json) AS v({definitions})"
+    )
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

@@ -2,6 +2,7 @@
 without touching rows, and load many contacts' states in a fixed number of queries."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -67,7 +68,7 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
         return {}
     connection = connections["default"]
     listed, params = among(ids)
-    sql = _locking_load_sql(listed)
+    sql = _locking_load_sql(connection.vendor, listed)
     rows = select(sql, [organization.pk, *params])
     if connection.vendor == "postgresql" and any(row[_SEEN_VERSION] != row[_VERSION] for row in rows):
         # A contact changed after the statement began (its lock was waited for): its rows
@@ -98,14 +99,15 @@ _SEEN_VERSION, _SOURCE_NAME, _LINKS = _CONTACT_FIELDS, _CONTACT_FIELDS + 1, _CON
 _NESTED = _LINKS + 3
 
 
-def _locking_load_sql(listed: str) -> str:
+@functools.lru_cache(maxsize=64)
+def _locking_load_sql(vendor: str, listed: str) -> str:
     """The contacts' columns, locked; the version the statement's snapshot saw (it differs
     when the lock had to wait for another writer); the creating source's name; and the
     group, topic and tag links (tags in their order) and each nested kind's items, each as a
-    JSON column (``[group id | topic id | tag name, link row id]`` pairs for the links)."""
-    connection = connections["default"]
+    JSON column (``[group id | topic id | tag name, link row id]`` pairs for the links).
+    Built once per database and id list shape (PostgreSQL: one array, whatever the count)."""
     columns = ", ".join(quoted(f.column) for f in Contact._meta.concrete_fields)
-    on_postgresql = connection.vendor == "postgresql"
+    on_postgresql = vendor == "postgresql"
     contact = "locked.id"
     links = [
         json_rows(table(GroupLink), ["group_id", "id"], where=f"contact_id = {contact}", order=["id"]),
