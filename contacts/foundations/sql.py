@@ -89,9 +89,13 @@ def _update_sql(vendor: str, model: type[Model], fields: tuple[str, ...], *, sco
     return f"UPDATE {table} SET {assignments} FROM (VALUES {{values}}) AS v WHERE {table}.{pk} = v.column1{scope}"
 
 
-def insert_rows(model: type[Model], rows: Sequence[Row]) -> None:
+def insert_rows(model: type[Model], rows: Sequence[Row], *, first: tuple[str, list] | None = None) -> None:
     """``INSERT`` many rows whose ids the caller does not need, in one statement. Fields a
-    row leaves out take their defaults."""
+    row leaves out take their defaults.
+
+    ``first`` (PostgreSQL): a ``SELECT`` (SQL and parameters), such as taking a lock, that
+    the statement runs before it draws any id: the rows come out of a join with its result,
+    and ids are drawn as rows come out."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -100,9 +104,11 @@ def insert_rows(model: type[Model], rows: Sequence[Row]) -> None:
         return
     columns = _insert_columns(model)
     defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
-    document = _rows_json(columns, [{**defaults, **row} for row in rows])
+    sql, params = _insert_sql(connection.vendor, model), [_rows_json(columns, [{**defaults, **row} for row in rows])]
+    if first is not None:
+        sql, params = f"WITH done_first AS MATERIALIZED ({first[0]}) {sql}, done_first", [*first[1], *params]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor, model), [document])
+        cursor.execute(sql, params)
 
 
 def _insert_columns(model: type[Model]) -> list[Field]:

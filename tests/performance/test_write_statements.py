@@ -3,11 +3,15 @@ most 8 statements, BEGIN and COMMIT included; the cost does not grow with nested
 
 The tests run outside a test transaction, so that the engine's transaction is the request's
 own, as in production. Django records BEGIN and COMMIT among the captured queries (psycopg
-sends BEGIN before the transaction's first statement), so the counts are what is sent.
+sends BEGIN before the transaction's first statement). A request served on a connection
+kept from an earlier one (``CONN_MAX_AGE``) first checks it (``CONN_HEALTH_CHECKS``): on
+PostgreSQL a ``SELECT 1`` Django sends outside its cursors, counted here too.
 """
 
+from unittest import mock
+
 import pytest
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -19,17 +23,19 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 if connection.vendor == "postgresql":
-    # A PATCH of one scalar by a caller without ``contacts:read``: the API key with its
-    # organization; BEGIN; the contact locked with everything stored below it; the UPDATE;
-    # the organization's history lock; the history INSERT; COMMIT; the answer (id, version).
+    # A PATCH of one scalar by a caller without ``contacts:read``: the connection's health
+    # check; the API key with its organization; BEGIN; the contact locked with everything
+    # stored below it; the UPDATE; the history INSERT, which first takes the organization's
+    # history lock; COMMIT; the answer (id and version).
     WRITE_ONLY_PATCH = 8
-    # What a PATCH sends besides what a GET of the contact reads: BEGIN, lock and load,
-    # UPDATE, history lock, history INSERT, COMMIT.
-    PATCH_BEYOND_GET = 6
+    HEALTH_CHECK = 1
 else:
-    # The same without the history lock: SQLite runs one writer at a time.
+    # The same; SQLite's health check and history need no statement of their own.
     WRITE_ONLY_PATCH = 7
-    PATCH_BEYOND_GET = 5
+    HEALTH_CHECK = 0
+#: What a PATCH sends besides what a GET of the contact reads: BEGIN, lock and load, UPDATE,
+#: history INSERT, COMMIT.
+PATCH_BEYOND_GET = 5
 DESIGN_PATCH_LIMIT = 8
 
 
@@ -40,10 +46,18 @@ def client_for(org, scopes: list[str]) -> APIClient:
 
 
 def statements(send) -> tuple[int, object]:
-    with CaptureQueriesContext(connection) as captured:
+    """The statements a request sends on a connection kept from an earlier request."""
+    connection.close()
+    connection.ensure_connection()  # new: it does not reach CONN_MAX_AGE during the test
+    close_old_connections()  # what the start of a request does: the connection gets checked
+    with (
+        mock.patch.object(connection, "is_usable", wraps=connection.is_usable) as health_check,
+        CaptureQueriesContext(connection) as captured,
+    ):
         response = send()
     assert response.status_code == 200, response.content
-    return len(captured.captured_queries), response
+    assert health_check.call_count == 1
+    return len(captured.captured_queries) + HEALTH_CHECK, response
 
 
 @pytest.fixture
