@@ -6,7 +6,6 @@ Canonical attribute items are dicts with ``org_attr_id`` and/or ``name`` and ``v
 (a list; an empty list removes the attribute's value).
 """
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -118,8 +117,7 @@ class Attributes(NestedKind[AttributeState]):
 
     def from_row(self, values: Sequence[object]) -> AttributeState:
         definition_id, stored = values
-        # SQLite returns JSON columns as text through a plain cursor.
-        return AttributeState(definition_id, tuple(json.loads(stored) if isinstance(stored, str) else stored))
+        return AttributeState(definition_id, tuple(stored))
 
     def row(self, state: AttributeState) -> dict[str, object]:
         return {"definition_id": state.definition_id, "values": list(state.values)}

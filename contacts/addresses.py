@@ -88,7 +88,9 @@ class Addresses(NestedKind[AddressState]):
         return ((merged[0], *rest) if merged[0] != AddressState() or rest else ()), []
 
     def from_row(self, values: Sequence[object]) -> AddressState:
-        return AddressState(*values)
+        """Coordinates are loaded as exact text (``json_float``)."""
+        *text, latitude, longitude = values
+        return AddressState(*text, *(None if value is None else float(value) for value in (latitude, longitude)))
 
     def row(self, state: AddressState) -> dict[str, object]:
         return {name: getattr(state, name) for name in self.columns}

@@ -99,9 +99,17 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections: a request does not pay for connecting (and, on PostgreSQL,
+        # a new server process); one found broken is replaced before the request uses it.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_JIT_OFF", True):
+    # Short statements that merely look costly (correlated subqueries, statistics not yet
+    # refreshed after a bulk load) would be JIT-compiled, for tens of milliseconds each time.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

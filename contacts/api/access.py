@@ -42,7 +42,12 @@ class OrganizationScopedMixin:
     @cached_property
     def organization(self) -> Organization:
         organization_id = parse_id(self.kwargs.get("organization_id"))
-        organization = Organization.objects.filter(pk=organization_id).first() if organization_id else None
+        api_key = request_api_key(self.request)
+        if api_key is not None:
+            # A key reaches its own organization only, which was read with the key.
+            organization = api_key.organization if organization_id == api_key.organization_id else None
+        else:
+            organization = Organization.objects.filter(pk=organization_id).first() if organization_id else None
         if organization is None or not can_reach_organization(self.request, organization):
             raise exceptions.NotFound("Organization not found.")
         return organization

@@ -1,23 +1,33 @@
 """The protocol of a contact's nested kinds: addresses, delivery paths, attribute values.
 
 Each kind is one object that knows how its items are named (resolve), checked (clean),
-read for a set of contacts (load) and written (diff and write). The engine loops over a
-registry of kinds (``contacts.services.kinds``) instead of naming them, so a fourth kind is
-one module and one line in the registry. Every step is set-based: one query per kind for a
-whole batch, whatever its size (DESIGN §4).
+read along with the contacts that hold them (load_sql and decode) and written (diff and
+write). The engine loops over a registry of kinds (``contacts.services.kinds``) instead of
+naming them, so a fourth kind is one module and one line in the registry. Every step is
+set-based: a fixed number of queries per kind for a whole batch, whatever its size, and no
+query of its own to read (DESIGN §4).
 """
 
 from abc import ABC, abstractmethod
-from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from django.db.models import Model
+from django.db.models import FloatField, JSONField, Model
 
 from contacts.foundations.lookup import NOTHING, Named, find_named, item_keys, resolve_one
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
-from contacts.foundations.sql import among, delete_rows, insert_rows, quoted, select, update_rows
+from contacts.foundations.sql import (
+    delete_rows,
+    insert_rows,
+    json_float,
+    json_loaded,
+    json_nested,
+    json_rows,
+    quoted,
+    table,
+    update_rows,
+)
 
 
 class ItemState(Protocol):
@@ -37,6 +47,9 @@ class StoredRow(Generic[S]):
     position: int
     state: S
 
+
+#: The order of a kind's stored items.
+_ORDER = ("position", "id")
 
 #: contact id → (its stored rows in order, the wanted states in order)
 Changes = Mapping[int, tuple[Sequence[StoredRow], tuple]]
@@ -186,23 +199,31 @@ class NestedKind(ABC, Generic[S]):
 
     # -- load ----------------------------------------------------------------------------
 
-    def load(self, contact_ids: Sequence[int]) -> dict[int, list[StoredRow[S]]]:
-        """The stored items of many contacts, in order (one query). The contacts are those
-        an organization-filtered lock returned (``lock_and_load``)."""
-        stored: dict[int, list[StoredRow[S]]] = defaultdict(list)
-        if not contact_ids:
-            return stored
-        table = quoted(self.model._meta.db_table)
-        columns = ", ".join(quoted(column) for column in self.columns)
-        listed, params = among(contact_ids)
-        sql = f"SELECT id, contact_id, position, {columns} FROM {table} WHERE contact_id {listed} ORDER BY 2, 3, 1"
-        for row_id, contact_id, position, *values in select(sql, params):
-            stored[contact_id].append(StoredRow(row_id, position, self.from_row(values)))
-        return stored
+    def load_sql(self, contact: str) -> str:
+        """A scalar subquery: the stored items of the contact whose id is the SQL expression
+        ``contact``, in order, as a JSON array of ``[id, position, *columns]`` (``decode``
+        reads it). ``lock_and_load`` puts every kind's subquery in the statement that locks
+        the contacts, so that a batch's whole stored state is one round trip."""
+        columns = [self.json_column(column) for column in self.columns]
+        return json_rows(table(self.model), ["id", "position", *columns], where=f"contact_id = {contact}", order=_ORDER)
+
+    def json_column(self, column: str) -> str:
+        """A column as ``load_sql`` carries it: floats as exact text, JSON as JSON."""
+        field = self.model._meta.get_field(column)
+        if isinstance(field, FloatField):
+            return json_float(quoted(field.column))
+        if isinstance(field, JSONField):
+            return json_nested(quoted(field.column))
+        return quoted(field.column)
+
+    def decode(self, loaded: object) -> list[StoredRow[S]]:
+        """A contact's stored items from its ``load_sql`` column."""
+        rows = json_loaded(loaded) or ()
+        return [StoredRow(row_id, position, self.from_row(values)) for row_id, position, *values in rows]
 
     @abstractmethod
     def from_row(self, values: Sequence[object]) -> S:
-        """An item's state from its ``columns``, as the database returns them."""
+        """An item's state from its ``columns``, as ``load_sql`` carries them."""
 
     # -- diff and write ------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ index scan, whatever the statistics, and the cost with the batch, never the orga
 """
 
 import datetime
+import functools
 import json
 from collections.abc import Sequence
 
@@ -39,33 +40,14 @@ def update_rows(
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    pk = quote(meta.pk.column)
-    scope, scope_params = (
-        ("", []) if organization_id is None else (f" AND {table}.organization_id = %s", [organization_id])
-    )
+    scope_params = [] if organization_id is None else [organization_id]
+    sql = _update_sql(connection.vendor, model, tuple(fields), scoped=organization_id is not None)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The rows are found by primary key (index scan on the id list), and each reads its
-            # values from one JSON object keyed by id: no join for the planner to misjudge.
-            row_values = f"(d.data -> CAST({table}.{pk} AS text))"
-
-            def value(field: Field) -> str:
-                if isinstance(field, JSONField):
-                    return f"{row_values} -> '{field.column}'"
-                return f"CAST({row_values} ->> '{field.column}' AS {field.db_type(connection)})"
-
-            assignments = ", ".join(f"{quote(f.column)} = {value(f)}" for f in columns)
             ids = [row[meta.pk.attname] for row in rows]
             document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
-                f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope}",
-                [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params],
-            )
+            cursor.execute(sql, [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params])
             return
-        assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
         width = len(columns) + 1
         per_statement = max(1, MAX_PARAMETERS // width)
         for start in range(0, len(rows), per_statement):
@@ -75,39 +57,76 @@ def update_rows(
                 params.append(row[meta.pk.attname])
                 params.extend(f.get_db_prep_save(row[f.attname], connection) for f in columns)
             placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
-                f"WHERE {table}.{pk} = v.column1{scope}",
-                [*params, *scope_params],
-            )
+            cursor.execute(sql.format(values=placeholders), [*params, *scope_params])
 
 
-def insert_rows(model: type[Model], rows: Sequence[Row]) -> None:
+@functools.lru_cache(maxsize=256)
+def _update_sql(vendor: str, model: type[Model], fields: tuple[str, ...], *, scoped: bool) -> str:
+    """``update_rows``' statement (on SQLite with a ``{values}`` slot for the rows' list)."""
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    pk = quote(meta.pk.column)
+    scope = f" AND {table}.organization_id = %s" if scoped else ""
+    if vendor == "postgresql":
+        # The rows are found by primary key (index scan on the id list), and each reads its
+        # values from one JSON object keyed by id: no join for the planner to misjudge.
+        row_values = f"(d.data -> CAST({table}.{pk} AS text))"
+
+        def value(field: Field) -> str:
+            if isinstance(field, JSONField):
+                return f"{row_values} -> '{field.column}'"
+            return f"CAST({row_values} ->> '{field.column}' AS {field.db_type(connection)})"
+
+        assignments = ", ".join(f"{quote(f.column)} = {value(f)}" for f in columns)
+        return (
+            f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
+            f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope}"
+        )
+    assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
+    return f"UPDATE {table} SET {assignments} FROM (VALUES {{values}}) AS v WHERE {table}.{pk} = v.column1{scope}"
+
+
+def insert_rows(model: type[Model], rows: Sequence[Row], *, first: tuple[str, list] | None = None) -> None:
     """``INSERT`` many rows whose ids the caller does not need, in one statement. Fields a
-    row leaves out take their defaults."""
+    row leaves out take their defaults.
+
+    ``first`` (PostgreSQL): a ``SELECT`` (SQL and parameters), such as taking a lock, that
+    the statement runs before it draws any id: the rows come out of a join with its result,
+    and ids are drawn as rows come out."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**row) for row in rows])
         return
-    meta = model._meta
-    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = _insert_columns(model)
     defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in columns)
+    sql, params = _insert_sql(connection.vendor, model), [_rows_json(columns, [{**defaults, **row} for row in rows])]
+    if first is not None:
+        sql, params = f"WITH done_first AS MATERIALIZED ({first[0]}) {sql}, done_first", [*first[1], *params]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {_recordset(connection, columns)}",
-            [_rows_json(columns, [{**defaults, **row} for row in rows])],
-        )
+        cursor.execute(sql, params)
 
 
-def _recordset(connection, columns: Sequence[Field]) -> str:
-    """``json_to_recordset(%s::json) AS v(col type, …)``: the JSON rows as a typed relation."""
+def _insert_columns(model: type[Model]) -> list[Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(vendor: str, model: type[Model]) -> str:
+    """``insert_rows``' statement (PostgreSQL): the JSON rows read as a typed relation."""
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
+    columns = _insert_columns(model)
+    names = ", ".join(quote(f.column) for f in columns)
     definitions = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
-    return f"json_to_recordset(%s::json) AS v({definitions})"
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
+        f"SELECT {names} FROM json_to_recordset(%s::json) AS v({definitions})"
+    )
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -137,9 +156,51 @@ def select(sql: str, params: Sequence[object]) -> list[tuple]:
 
 
 def among(ids: Sequence[int]) -> tuple[str, list[object]]:
-    """``column`` + this: the column is one of the ids (an index scan on a list whose length
-    the planner knows)."""
+    """``column`` + this: the (bigint) column is one of the ids, an index scan on a list whose
+    length the planner knows. PostgreSQL gets the ids as one array, which client-side binding
+    writes as a constant: the statement's text does not change with the count, so neither
+    driver nor server parses a new one for every batch size."""
+    if connections["default"].vendor == "postgresql":
+        return "= ANY(CAST(%s AS bigint[]))", [list(ids)]
     return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def json_rows(source: str, columns: Sequence[str], *, where: str, order: Sequence[str]) -> str:
+    """A scalar subquery: the rows of ``source`` that match ``where``, in ``order``, as one JSON
+    array of arrays of ``columns`` (SQL expressions); NULL or ``[]`` when there are none.
+
+    With a ``where`` that names a column of the outer query, one statement reads the rows
+    of every kind below many contacts, each kind as one column per contact."""
+    values, ordering = ", ".join(columns), ", ".join(order)
+    if connections["default"].vendor == "postgresql":
+        return f"(SELECT json_agg(json_build_array({values}) ORDER BY {ordering}) FROM {source} WHERE {where})"
+    # SQLite (before 3.44) orders an aggregate's input through a subquery, and passes its rows
+    # on as text: json() reads each back as JSON.
+    return (
+        f"(SELECT json_group_array(json(item)) FROM "
+        f"(SELECT json_array({values}) AS item FROM {source} WHERE {where} ORDER BY {ordering}))"
+    )
+
+
+def json_float(expression: str) -> str:
+    """A float column inside ``json_rows``, as text that ``float()`` reads back exactly: SQLite
+    writes JSON numbers with 15 significant digits, and a JSON ``-0`` reads back as 0."""
+    if connections["default"].vendor == "postgresql":
+        return f"CAST({expression} AS text)"
+    return f"CASE WHEN {expression} IS NULL THEN NULL ELSE printf('%%!.17g', {expression}) END"
+
+
+def json_nested(expression: str) -> str:
+    """A JSON value (a JSON column, or a ``json_rows`` subquery) inside ``json_rows``, nested
+    as JSON rather than as a string (SQLite hands JSON on as text)."""
+    if connections["default"].vendor == "postgresql":
+        return expression
+    return f"json({expression})"
+
+
+def json_loaded(value: object) -> object:
+    """A ``json_rows`` column as Python values (drivers return JSON decoded or as text)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def delete_rows(

@@ -5,7 +5,8 @@ must grow in commit order within an organization: a change that commits after on
 higher id would be skipped by a reader already past it. Each writing transaction therefore
 takes its organization's history lock before it draws ids and keeps it until it commits
 (a PostgreSQL transaction-level advisory lock; SQLite runs one writer at a time anyway).
-Only the last step of a write waits: the lock is taken when the history is written.
+Only the last step of a write waits: the statement that writes the history takes the lock
+first, then draws the ids.
 """
 
 from collections.abc import Iterable
@@ -36,13 +37,6 @@ class Entry:
     source_id: int | None = None
 
 
-def lock_history(organization: Organization) -> None:
-    """Hold the organization's history lock until this transaction ends."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [HISTORY_LOCK, organization.pk])
-
-
 def record_changes(
     *,
     organization: Organization,
@@ -51,8 +45,11 @@ def record_changes(
     channel: Channel,
     at: datetime,
 ) -> None:
-    """One row per entry, in a single insert, after taking the history lock."""
-    lock_history(organization)
+    """One row per entry, in a single insert that takes the history lock (held until the
+    transaction ends) before it draws the rows' ids."""
+    lock = None
+    if connection.vendor == "postgresql":
+        lock = ("SELECT pg_advisory_xact_lock(%s, %s)", [HISTORY_LOCK, organization.pk])
     insert_rows(
         ContactChange,
         [
@@ -75,6 +72,7 @@ def record_changes(
             }
             for entry in entries
         ],
+        first=lock,
     )
 
 

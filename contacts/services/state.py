@@ -2,13 +2,15 @@
 without touching rows, and load many contacts' states in a fixed number of queries."""
 
 import datetime
-from collections import defaultdict
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from django.db import connections
+
 from contacts.foundations.kinds import StoredRow
-from contacts.foundations.sql import among, delete_rows, select, table
-from contacts.models import Contact, ContactTag, Organization, Tag
+from contacts.foundations.sql import among, delete_rows, json_loaded, json_rows, quoted, select, table
+from contacts.models import Contact, ContactTag, Organization, Source, Tag
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
 
@@ -58,54 +60,104 @@ class StoredContact:
 
 def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> dict[int, StoredContact]:
     """Lock the organization's contacts among ``contact_ids`` (``SELECT … FOR UPDATE``, in id
-    order so concurrent batches cannot deadlock) and load their relations. Ids of other
-    organizations are neither locked nor read. A fixed number of queries whatever the count."""
+    order so concurrent batches cannot deadlock) and load their relations, in one statement
+    whatever the count: each link and nested kind is a JSON column per contact. Ids of other
+    organizations are neither locked nor read."""
     ids = sorted(set(contact_ids))
     if not ids:
         return {}
-    # Lock the contact rows only; the creating source is joined for the read-only ``source`` check.
-    locked = Contact.objects.select_for_update(of=("self",)).select_related("created_source")
-    contacts = list(locked.filter(organization=organization, pk__in=ids).order_by("pk"))
-    found = [contact.pk for contact in contacts]
-    # Everything below a contact is read through the contacts just locked.
-    links = _load_links(found)
-    nested = {kind.field: kind.load(found) for kind in NESTED_KINDS}
+    connection = connections["default"]
+    listed, params = among(ids)
+    sql = _locking_load_sql(connection.vendor, listed)
+    rows = select(sql, [organization.pk, *params])
+    if connection.vendor == "postgresql" and any(row[_SEEN_VERSION] != row[_VERSION] for row in rows):
+        # A contact changed after the statement began (its lock was waited for): its rows
+        # below were read as they were before. The locks are held now, so a second reading
+        # sees the committed state.
+        rows = select(sql, [organization.pk, *params])
+    contacts = _contacts(connection, rows)
     stored = {}
-    for contact in contacts:
-        pk = contact.pk
-        groups, topics, tags = links["group"][pk], links["topic"][pk], links["tag"][pk]
-        rows = {name: by_contact.get(pk, []) for name, by_contact in nested.items()}
+    for contact, row in zip(contacts, rows, strict=True):
+        groups, topics, tags = (dict(json_loaded(links) or ()) for links in row[_LINKS : _LINKS + 3])
+        nested = {kind.field: kind.decode(row[_NESTED + index]) for index, kind in enumerate(NESTED_KINDS)}
         state = ContactState(
             scalars={name: getattr(contact, name) for name in SCALARS},
             record_type_id=contact.record_type_id,
             groups=frozenset(groups),
             topics=frozenset(topics),
             tags=tuple(tags),
-            nested={name: tuple(row.state for row in kind_rows) for name, kind_rows in rows.items()},
+            nested={name: tuple(stored_row.state for stored_row in kind_rows) for name, kind_rows in nested.items()},
         )
-        stored[pk] = StoredContact(contact, state, groups, topics, tags, rows)
+        stored[contact.pk] = StoredContact(contact, state, groups, topics, tags, nested)
     return stored
 
 
-def _load_links(contact_ids: list[int]) -> dict[str, dict[int, dict]]:
-    """Group, topic and tag links in one round trip (tags in their order): for each kind,
-    contact id → {group id, topic id or tag name → link row id}."""
-    links: dict[str, dict[int, dict]] = {kind: defaultdict(dict) for kind in ("group", "topic", "tag")}
-    if not contact_ids:
-        return links
-    listed, params = among(contact_ids)
-    rows = select(
-        f"SELECT 'group', contact_id, 0, id, group_id, NULL FROM {table(GroupLink)} WHERE contact_id {listed} "
-        f"UNION ALL SELECT 'topic', contact_id, 0, id, topic_id, NULL FROM {table(TopicLink)} "
-        f"WHERE contact_id {listed} "
-        f"UNION ALL SELECT 'tag', link.contact_id, link.position, link.id, link.tag_id, tag.name "
-        f"FROM {table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id "
-        f"WHERE link.contact_id {listed} ORDER BY 1, 2, 3, 4",
-        params * 3,
+#: Where ``_locking_load_sql``'s columns are, after the contact's own.
+_CONTACT_FIELDS = len(Contact._meta.concrete_fields)
+_VERSION = next(index for index, f in enumerate(Contact._meta.concrete_fields) if f.attname == "version")
+_SEEN_VERSION, _SOURCE_NAME, _LINKS = _CONTACT_FIELDS, _CONTACT_FIELDS + 1, _CONTACT_FIELDS + 2
+_NESTED = _LINKS + 3
+
+
+@functools.lru_cache(maxsize=64)
+def _locking_load_sql(vendor: str, listed: str) -> str:
+    """The contacts' columns, locked; the version the statement's snapshot saw (it differs
+    when the lock had to wait for another writer); the creating source's name; and the
+    group, topic and tag links (tags in their order) and each nested kind's items, each as a
+    JSON column (``[group id | topic id | tag name, link row id]`` pairs for the links).
+    Built once per database and id list shape (PostgreSQL: one array, whatever the count)."""
+    columns = ", ".join(quoted(f.column) for f in Contact._meta.concrete_fields)
+    on_postgresql = vendor == "postgresql"
+    contact = "locked.id"
+    links = [
+        json_rows(table(GroupLink), ["group_id", "id"], where=f"contact_id = {contact}", order=["id"]),
+        json_rows(table(TopicLink), ["topic_id", "id"], where=f"contact_id = {contact}", order=["id"]),
+        json_rows(
+            f"{table(ContactTag)} link JOIN {table(Tag)} tag ON tag.id = link.tag_id",
+            ["tag.name", "link.id"],
+            where=f"link.contact_id = {contact}",
+            order=["link.position", "link.id"],
+        ),
+    ]
+    seen_version = (
+        f"(SELECT seen.version FROM {table(Contact)} seen WHERE seen.id = {contact})" if on_postgresql else "NULL"
     )
-    for kind, contact_id, _, row_id, target, name in rows:
-        links[kind][contact_id][name if kind == "tag" else target] = row_id
-    return links
+    source_name = f"(SELECT source.name FROM {table(Source)} source WHERE source.id = locked.created_source_id)"
+    loaded = ", ".join([seen_version, source_name, *links, *(kind.load_sql(contact) for kind in NESTED_KINDS)])
+    lock = " FOR UPDATE" if on_postgresql else ""  # SQLite transactions start IMMEDIATE: one writer
+    materialized = "MATERIALIZED " if on_postgresql else ""
+    return (
+        f"WITH locked AS {materialized}(SELECT {columns} FROM {table(Contact)} "
+        f"WHERE organization_id = %s AND id {listed} ORDER BY id{lock}) "
+        f"SELECT locked.*, {loaded} FROM locked ORDER BY locked.id"
+    )
+
+
+def _contacts(connection, rows: list[tuple]) -> list[Contact]:
+    """Contact instances from the rows' leading columns, converted as the ORM converts them,
+    with the creating source (its name only) in place of ``select_related``."""
+    fields = Contact._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    converters = []
+    for index, f in enumerate(fields):
+        column = f.get_col(Contact._meta.db_table)
+        found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    source_cache = Contact._meta.get_field("created_source")
+    contacts = []
+    for row in rows:
+        values = list(row[:_CONTACT_FIELDS])
+        for index, column, found in converters:
+            for convert in found:
+                values[index] = convert(values[index], column, connection)
+        contact = Contact.from_db(connection.alias, attnames, values)
+        source = None
+        if contact.created_source_id is not None:
+            source = Source.from_db(connection.alias, ["id", "name"], [contact.created_source_id, row[_SOURCE_NAME]])
+        source_cache.set_cached_value(contact, source)
+        contacts.append(contact)
+    return contacts
 
 
 def delete_links(contact_ids: list[int]) -> None:

@@ -109,7 +109,13 @@ class Rows:
         return set(ids) <= self.by_table.get(target, set())
 
 
-LOCKING = re.compile(r"\s+FOR\s+(?:NO\s+KEY\s+|KEY\s+)?(?:UPDATE|SHARE)\b.*$", re.I | re.S)
+LOCKING = re.compile(
+    r'\s+FOR\s+(?:NO\s+KEY\s+|KEY\s+)?(?:UPDATE|SHARE)\b(?:\s+OF\s+"?\w+"?(?:\s*,\s*"?\w+"?)*)?'
+    r"(?:\s+(?:NOWAIT|SKIP\s+LOCKED))?",
+    re.I,
+)
+#: ``WITH name AS [MATERIALIZED] (`` — a common table expression opening a statement.
+CTE = re.compile(r"^\s*WITH\s+(\w+)\s+AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(", re.I)
 
 
 def strip_literals(sql: str) -> str:
@@ -179,6 +185,33 @@ def find_top_level(text: str, pattern: re.Pattern, start: int = 0) -> int:
     return len(text)
 
 
+def closing_parenthesis(text: str, start: int) -> int:
+    """Index of the ``)`` that closes the parenthesis opened just before ``start``."""
+    depth = 1
+    for index in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return len(text)
+
+
+SUBQUERY = re.compile(r"\(\s*SELECT\b", re.I)
+
+
+def select_list_subqueries(part: str) -> list[str]:
+    """The subqueries directly in a SELECT's column list (a whole contact is read with each
+    relation as a correlated subquery there); subqueries inside those are theirs."""
+    if not re.match(r"\s*\(?\s*SELECT\b", part, re.I):
+        return []
+    columns = split_top_level(part, FROM)[0]
+    found, position = [], 0
+    while match := SUBQUERY.search(columns, position):
+        end = closing_parenthesis(columns, match.start() + 1)
+        found.append(columns[match.start() + 1 : end])
+        position = end
+    return found
+
+
 AFTER_SET = re.compile(r"\s+(?:FROM|WHERE)\s", re.I)
 
 
@@ -195,6 +228,11 @@ class Checker:
         if TRANSACTION_CONTROL.match(sql) or any(pattern.search(sql) for pattern in self.exceptions):
             return statement
         text = strip_literals(sql)
+        cte = CTE.match(text)
+        if cte:
+            text = self._inline_cte(statement, cte, text)
+            if statement.problems:
+                return statement
         target = None
         insert = INSERT.match(text)
         if insert:
@@ -209,8 +247,36 @@ class Checker:
             statement.problems.append("a statement the checker cannot read")
             return statement
         for index, part in enumerate(split_top_level(text, UNION)):
-            self._check_part(statement, without_select_list(part), target if index == 0 else None)
+            outer = without_select_list(part)
+            self._check_part(statement, outer, target if index == 0 else None)
+            self._check_subqueries(statement, part, outer)
         return statement
+
+    def _check_subqueries(self, statement: Statement, part: str, context: str) -> None:
+        """Each subquery of ``part``'s column list, correlated to the queries around it: checked
+        with their FROM clauses in view, its own unqualified columns belonging to its own
+        (first) table; then its own subqueries, with it added to their view."""
+        for subquery in select_list_subqueries(part):
+            own = without_select_list(subquery) + " " + context
+            self._check_part(statement, own, None, own_first=True)
+            self._check_subqueries(statement, subquery, own)
+
+    def _inline_cte(self, statement: Statement, cte: re.Match, text: str) -> str:
+        """A ``WITH name AS (body) rest`` statement: the body is checked as a statement of its
+        own; when it keeps to the organization, the rest reads ``name`` as that body's table
+        kept to the organization (``FROM name`` becomes the table, compared with it)."""
+        end = closing_parenthesis(text, cte.end())
+        body, rest = text[cte.end() : end], text[end + 1 :]
+        inner = self.check(body)
+        statement.tables |= inner.tables
+        statement.problems.extend(inner.problems)
+        found = occurrences(without_select_list(body), self.tables)
+        if not found:
+            statement.problems.append("a statement the checker cannot read")
+            return rest
+        name, pin = cte.group(1), f"{cte.group(1)}.organization_id = {self.rows.organization}"
+        source = re.compile(rf"\bFROM\s+{name}\b(?!\s*\.)", re.I)
+        return source.sub(f'FROM "{found[0].table}" {name} WHERE {pin}', rest, count=1)
 
     def _check_insert(self, statement: Statement, table: str, columns: list[str]) -> None:
         statement.tables.add(table)
@@ -221,7 +287,7 @@ class Checker:
         elif table not in self.tables.tenant | self.tables.child:
             statement.problems.append(f"{table}: holds no organization's rows, yet is written")
 
-    def _check_part(self, statement: Statement, text: str, target: str | None) -> None:
+    def _check_part(self, statement: Statement, text: str, target: str | None, *, own_first: bool = False) -> None:
         found = occurrences(text, self.tables)
         if not found:
             return
@@ -233,7 +299,7 @@ class Checker:
             return by_name.get(ref.strip('"'))
 
         self._pin_by_values(statement, text, resolve)
-        self._pin_by_joins(text, resolve)
+        self._pin_by_joins(text, resolve, found[0] if own_first else None)
         for occurrence in found:
             statement.tables.add(occurrence.table)
             if occurrence.table not in self.tables.tenant | self.tables.child | {self.tables.organization}:
@@ -271,12 +337,13 @@ class Checker:
             if occurrence and occurrence.table in self.tables.child and match.group("col").lower() == "id":
                 occurrence.pinned = occurrence.pinned_directly = True
 
-    def _pin_by_joins(self, text: str, resolve) -> None:
+    def _pin_by_joins(self, text: str, resolve, unqualified: Occurrence | None = None) -> None:
         edges = []
         for match in EQUAL_COLUMNS.finditer(text):
-            if match.group("aref") is None or match.group("bref") is None:
+            if (match.group("aref") is None or match.group("bref") is None) and unqualified is None:
                 continue
-            a, b = resolve(match.group("aref")), resolve(match.group("bref"))
+            a = resolve(match.group("aref")) if match.group("aref") else unqualified
+            b = resolve(match.group("bref")) if match.group("bref") else unqualified
             columns = {match.group("acol").lower(), match.group("bcol").lower()}
             if a and b and a is not b and ("id" in columns or columns == {"organization_id"}):
                 edges.append((a, b))

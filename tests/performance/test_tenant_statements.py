@@ -343,6 +343,13 @@ def checker(tables) -> Checker:
         'INSERT INTO "contacts_contact_groups" ("contact_id", "group_id") VALUES (1, 3) ON CONFLICT DO NOTHING',
         'SELECT "contacts_organization"."id" FROM "contacts_organization" WHERE "contacts_organization"."id" = 7',
         "SELECT pg_advisory_xact_lock(1128812103, 7)",
+        'SELECT c."id", (SELECT json_agg(p.value) FROM "paths_contactpath" p WHERE p.contact_id = c.id), '
+        '(SELECT json_agg(json_build_array(p.id, (SELECT json_agg(f.name) FROM "paths_quiettimeframe" f '
+        'WHERE f.path_id = p.id))) FROM "paths_contactpath" p WHERE p.contact_id = c.id) '
+        'FROM "contacts_contact" c WHERE c.organization_id = 7',
+        'WITH locked AS MATERIALIZED (SELECT "id" FROM "contacts_contact" WHERE organization_id = 7 AND id IN (1) '
+        'ORDER BY id FOR UPDATE) SELECT locked.*, (SELECT json_agg(a.city) FROM "contacts_address" a '
+        "WHERE a.contact_id = locked.id) FROM locked ORDER BY locked.id",
     ],
     ids=[
         "org",
@@ -354,6 +361,8 @@ def checker(tables) -> Checker:
         "child-insert",
         "tenant",
         "lock",
+        "correlated-subqueries",
+        "locked-cte",
     ],
 )
 def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
@@ -376,6 +385,12 @@ def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
         'UPDATE "contacts_group" SET "name" = \'x\' FROM "contacts_contact_groups" WHERE '
         '"contacts_group"."id" = "contacts_contact_groups"."group_id" AND "contacts_contact_groups"."contact_id" = 1',
         'TRUNCATE "contacts_contact"',
+        'SELECT c."id", (SELECT json_agg(a.city) FROM "contacts_address" a) FROM "contacts_contact" c '
+        "WHERE c.organization_id = 7",
+        'SELECT c."id", (SELECT json_agg(json_build_array(p.id, (SELECT json_agg(f.name) FROM '
+        '"paths_quiettimeframe" f))) FROM "paths_contactpath" p WHERE p.contact_id = c.id) '
+        'FROM "contacts_contact" c WHERE c.organization_id = 7',
+        'WITH locked AS (SELECT "id" FROM "contacts_contact" WHERE id IN (1) FOR UPDATE) SELECT locked.* FROM locked',
     ],
     ids=[
         "tenant-by-id",
@@ -388,6 +403,9 @@ def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
         "insert-without-organization",
         "write-through-join",
         "unreadable",
+        "uncorrelated-subquery",
+        "uncorrelated-nested-subquery",
+        "unscoped-cte",
     ],
 )
 def test_the_checker_refuses_statements_that_leave_the_organization(checker, sql):
