@@ -264,15 +264,15 @@ class Checker:
     def _inline_cte(self, statement: Statement, cte: re.Match, text: str) -> str:
         """A ``WITH name AS (body) rest`` statement: the body is checked as a statement of its
         own; when it keeps to the organization, the rest reads ``name`` as that body's table
-        kept to the organization (``FROM name`` becomes the table, compared with it)."""
+        kept to the organization (``FROM name`` becomes the table, compared with it). A body
+        that reads no table (``SELECT pg_advisory_xact_lock(…)``) leaves the rest as it is."""
         end = closing_parenthesis(text, cte.end())
         body, rest = text[cte.end() : end], text[end + 1 :]
         inner = self.check(body)
         statement.tables |= inner.tables
         statement.problems.extend(inner.problems)
         found = occurrences(without_select_list(body), self.tables)
-        if not found:
-            statement.problems.append("a statement the checker cannot read")
+        if not found:  # a body that reads no table (taking a lock first): nothing to pin
             return rest
         name, pin = cte.group(1), f"{cte.group(1)}.organization_id = {self.rows.organization}"
         source = re.compile(rf"\bFROM\s+{name}\b(?!\s*\.)", re.I)

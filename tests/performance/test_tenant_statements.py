@@ -350,6 +350,8 @@ def checker(tables) -> Checker:
         'WITH locked AS MATERIALIZED (SELECT "id" FROM "contacts_contact" WHERE organization_id = 7 AND id IN (1) '
         'ORDER BY id FOR UPDATE) SELECT locked.*, (SELECT json_agg(a.city) FROM "contacts_address" a '
         "WHERE a.contact_id = locked.id) FROM locked ORDER BY locked.id",
+        "WITH done_first AS MATERIALIZED (SELECT pg_advisory_xact_lock(1128812103, 7)) INSERT INTO "
+        '"contacts_contactchange" ("organization_id", "changes") SELECT 7, \'{}\' FROM done_first',
     ],
     ids=[
         "org",
@@ -363,6 +365,7 @@ def checker(tables) -> Checker:
         "lock",
         "correlated-subqueries",
         "locked-cte",
+        "lock-first-cte",
     ],
 )
 def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
