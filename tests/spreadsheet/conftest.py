@@ -34,7 +34,7 @@ def importer():
 
 
 @pytest.fixture
-def plain_other(org, refs):
+def plain_other(org, refs):  # noqa: F811 - the shared fixture
     """A second contact without an external id, with a number-like title and a formula-like
     company name (both must survive the round trip)."""
     result = apply_update(

@@ -19,7 +19,11 @@ def snapshot():
 
 
 def test_new_external_ids_are_created_and_known_ones_updated(api, org, plain):
-    content = "externalId,firstName,lastName,groupsName,path:phone\n001,New,Name,group2,\n002,Bea,Two,group1;group3,+442079460000\n"
+    content = (
+        "externalId,firstName,lastName,groupsName,path:phone\n"
+        "001,New,Name,group2,\n"
+        "002,Bea,Two,group1;group3,+442079460000\n"
+    )
 
     outcomes = run_import(org, content)
 
@@ -65,7 +69,7 @@ def test_problems_are_named_by_line_and_column_and_the_other_rows_apply(api, org
 def test_an_unknown_column_refuses_the_file_before_any_row(org, plain):
     before = snapshot()
 
-    with pytest.raises(HeaderRefused, match="'colour'.*'path:pager'"):
+    with pytest.raises(HeaderRefused, match=r"'colour'.*'path:pager'"):
         run_import(org, "externalId,colour,path:pager\n001,red,1\n")
 
     assert snapshot() == before
@@ -125,7 +129,7 @@ def test_files_that_are_not_spreadsheets_are_refused(org):
     from contacts.dialects.spreadsheet.files import FileRefused
 
     with pytest.raises(FileRefused, match="UTF-8"):
-        run_import(org, "externalId,firstName\n".encode() + "001,Ren\xe9\n".encode("latin-1"))
+        run_import(org, b"externalId,firstName\n" + "001,Ren\xe9\n".encode("latin-1"))
     with pytest.raises(FileRefused, match="XLSX"):
         run_import(org, b"PK\x03\x04 not really a zip")
 

@@ -36,7 +36,7 @@ def test_failed_rows_are_named_and_reported_and_the_rest_applied(tmp_path, org, 
     path.write_text(HEADER + "c1,Ada,Lovelace,ada@\nc2,Bea,Two,\n")
 
     with pytest.raises(CommandError, match="1 rows failed"):
-        out, _ = run(path, "--org", str(org.pk))
+        run(path, "--org", str(org.pk))
 
     with (tmp_path / "people-errors.csv").open() as report:
         assert list(csv.reader(report)) == [

@@ -3,8 +3,6 @@
 import csv
 import io
 
-import pytest
-
 from contacts.models import Contact, ContactChange
 from contacts.services import UpdateMode
 from tests.spreadsheet.conftest import export, run_import
