@@ -190,17 +190,17 @@ def _store(response: HttpResponse, *, organization: Organization, owner: str, ke
     here rolls its whole transaction back, change included."""
     purge_expired(organization)
     try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(
-                organization=organization,
-                owner=owner,
-                key=key,
-                fingerprint=fingerprint,
-                status=response.status_code,
-                headers={name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
-                body=response.content,
-                created_at=at,
-                expires_at=at + LIFETIME,
-            )
+        # No savepoint: a failed INSERT ends the transaction, change included.
+        IdempotencyRecord.objects.create(
+            organization=organization,
+            owner=owner,
+            key=key,
+            fingerprint=fingerprint,
+            status=response.status_code,
+            headers={name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+            body=response.content,
+            created_at=at,
+            expires_at=at + LIFETIME,
+        )
     except IntegrityError as error:
         raise key_in_use() from error

@@ -152,6 +152,32 @@ def test_a_failed_write_keeps_no_record_and_rolls_back(api, contact, monkeypatch
     assert api.get(contact)["title"] == "Dr"
 
 
+def test_a_key_stored_meanwhile_by_another_request_refuses_this_one_and_keeps_nothing(api, contact, key, monkeypatch):
+    from contacts.api import idempotency
+
+    def another_request_stores_the_key_meanwhile(organization):
+        now = timezone.now()
+        IdempotencyRecord.objects.create(
+            organization=organization,
+            owner=f"api_key:{key.api_key.pk}",
+            key="k-race",
+            fingerprint="another request",
+            status=200,
+            headers={},
+            body=b"{}",
+            created_at=now,
+            expires_at=now + timedelta(hours=24),
+        )
+
+    monkeypatch.setattr(idempotency, "purge_expired", another_request_stores_the_key_meanwhile)
+    before = api.snapshot(contact)
+
+    response = api.patch(contact, {"title": "Dr"}, **key_header("k-race"))
+
+    assert response.status_code == 409 and response.json()["code"] == "IDEMPOTENCY_KEY_IN_USE"
+    api.assert_unchanged(before)  # the change went with the record it could not store
+
+
 def test_records_expire_after_a_day_and_are_purged(api, contact):
     assert_ok(api.patch(contact, {"title": "Dr"}, **key_header("k-7")))
     record = IdempotencyRecord.objects.get(key="k-7")
