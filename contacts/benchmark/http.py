@@ -1,18 +1,19 @@
-"""The HTTP figures (DESIGN §8): a gunicorn the benchmark starts itself (2 sync workers on a
-free local port, the same database as the command), single PATCHes one at a time, a batch of
-FULL updates, and single PATCHes at concurrency 8 driven by ``wrk``.
+"""The HTTP figures (DESIGN §8): a gunicorn the benchmark starts itself (configured as the
+README runs it, ``contacts_project/gunicorn.conf.py``, on a free local port and the same
+database as the command), single PATCHes one at a time, a batch of FULL updates, and single
+PATCHes at concurrency 8 driven by ``wrk``.
 
 Every PATCH carries the scenario's change (5 scalars, both paths with a quiet time frame,
 both attribute values, a group) with new values, so no request is a no-op. The server's
 rate limit is lifted for the run (``API_RATE_LIMIT``); everything else comes from the
-environment the command runs in (``CONN_MAX_AGE`` among it). gunicorn's sync workers close
-the connection after each answer, so the clients' keep-alive sessions reconnect every time,
-as any client of such a server does.
+environment the command runs in (``CONN_MAX_AGE``, ``WEB_CONCURRENCY``, ``GUNICORN_THREADS``
+among it).
 """
 
 import json
 import os
 import re
+import runpy
 import shutil
 import socket
 import subprocess
@@ -32,7 +33,6 @@ from django.db import connection
 from contacts.benchmark.rounds import Measured
 from contacts.benchmark.scenario import Scenario, wire_values
 
-WORKERS = 2
 CONCURRENCY = 8
 WRK_THREADS = 2
 TIMEOUT = 60
@@ -43,6 +43,7 @@ READY_SECONDS = 60
 class Server:
     url: str
     workers: int
+    threads: int
     conn_max_age: str
 
 
@@ -64,13 +65,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_server(*, workers: int = WORKERS) -> Iterator[Server]:
-    """gunicorn serving ``contacts_project.wsgi`` until the block ends; its log goes to a
-    temporary file, quoted if it does not come up."""
+def gunicorn_server() -> Iterator[Server]:
+    """gunicorn serving ``contacts_project.wsgi`` with the project's configuration until the
+    block ends; its log goes to a temporary file, quoted if it does not come up."""
     port = free_port()
     environment = {**os.environ, "DATABASE_URL": database_url(), "API_RATE_LIMIT": "1000000/min"}
-    command = [sys.executable, "-m", "gunicorn", "contacts_project.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--log-level", "warning"]
+    configuration = Path(settings.BASE_DIR) / "contacts_project" / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(configuration), "contacts_project.wsgi"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    workers, threads = _configured(configuration)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             command, cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
@@ -78,7 +81,7 @@ def gunicorn_server(*, workers: int = WORKERS) -> Iterator[Server]:
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_until_ready(url, process, log)
-            yield Server(url, workers, environment.get("CONN_MAX_AGE", "0"))
+            yield Server(url, workers, threads, str(settings.DATABASES["default"]["CONN_MAX_AGE"]))
         finally:
             process.terminate()
             try:
@@ -86,6 +89,13 @@ def gunicorn_server(*, workers: int = WORKERS) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _configured(configuration: Path) -> tuple[int, int]:
+    """The workers and threads the configuration file gives (in this process's environment,
+    which the server inherits)."""
+    values = runpy.run_path(str(configuration))
+    return int(values["workers"]), int(values["threads"])
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen, log) -> None:

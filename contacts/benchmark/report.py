@@ -90,7 +90,8 @@ def render_text(figures: dict, verdicts: list[Verdict], notes: list[str]) -> lis
         server = http["server"]
         lines += [
             "",
-            f"HTTP (gunicorn, {server['workers']} sync workers, CONN_MAX_AGE={server['conn_max_age']}):",
+            f"HTTP (gunicorn, {server['workers']} workers x {server['threads']} threads, "
+            f"CONN_MAX_AGE={server['conn_max_age']}):",
             f"  PATCH at concurrency 1 ({http['patch']['count']}): {_latency(http['patch'])}",
             f"  batch of {figures['batch']['size']:,}: {_spread(http['batch']['seconds'])}, "
             f"{_spread(http['batch']['contacts_per_second'], ' contacts/s', 0)}"

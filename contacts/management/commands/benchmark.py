@@ -130,7 +130,11 @@ class Command(BaseCommand):
                 figures["single"] = latency_figures(runs["single updates"])
                 if server is not None:
                     figures["http"] = http_figures(runs, size=size)
-                    figures["http"]["server"] = {"workers": server.workers, "conn_max_age": server.conn_max_age}
+                    figures["http"]["server"] = {
+                        "workers": server.workers,
+                        "threads": server.threads,
+                        "conn_max_age": server.conn_max_age,
+                    }
                     figures["http"]["wrk"] = self._wrk(server, scenario, secret, options["wrk_seconds"], remarks)
                 counted = count_statements(scenario, secret, variant=variant + 1)
                 figures["statements"] = {"how": HOW} | {
