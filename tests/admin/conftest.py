@@ -19,7 +19,7 @@ def staff_user(org) -> User:
 
 
 @pytest.fixture
-def staff_member_client(staff_user) -> Client:
+def staff_client(staff_user) -> Client:
     client = Client()
     client.force_login(staff_user)
     return client

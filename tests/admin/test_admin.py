@@ -5,7 +5,7 @@ number of queries however many rows they show."""
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Model
 from django.test import Client
@@ -37,8 +37,8 @@ from contacts.models import (
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from paths.models import ContactPath, PathDefinition, QuietTimeFrame, mask_from_days
 from tests import factories
+from tests.admin.conftest import APPS
 
-APPS = ("contacts", "paths", "attributes")
 ADMIN_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS), key=lambda m: m.__name__
 )
@@ -131,24 +131,6 @@ def world(org: Organization) -> dict[type[Model], Model]:
 @pytest.fixture
 def other_world(other_org: Organization) -> dict[type[Model], Model]:
     return build_world(other_org, "globex")
-
-
-@pytest.fixture
-def superuser_client(db) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
-    return client
-
-
-@pytest.fixture
-def staff_client(org: Organization) -> Client:
-    """A staff member of ``org`` only, with every permission of the project's apps."""
-    user = User.objects.create_user("staff", "staff@example.com", "pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=APPS))
-    Membership.objects.create(user=user, organization=org)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_every_model_is_registered():

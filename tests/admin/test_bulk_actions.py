@@ -56,12 +56,12 @@ def admin_rows(contacts: list[Contact]) -> list[ContactChange]:
     return list(ContactChange.objects.filter(contact__in=contacts, channel="admin"))
 
 
-def test_set_status_updates_the_selection_through_the_engine(staff_member_client, api_client, org):
+def test_set_status_updates_the_selection_through_the_engine(staff_client, api_client, org):
     contacts = make_contacts(org, 3)
     make_contacts(org, 1, start=10)  # not selected
     Contact.objects.filter(pk=contacts[0].pk).update(status="off")  # already so
 
-    response = run_action(staff_member_client, "set_status", contacts, status="off")
+    response = run_action(staff_client, "set_status", contacts, status="off")
 
     assert summary(response) == "2 contacts updated, 1 unchanged."
     for contact in contacts:
@@ -73,12 +73,12 @@ def test_set_status_updates_the_selection_through_the_engine(staff_member_client
     assert all(row.actor == "user:staff" for row in rows)
 
 
-def test_add_to_group_adds_and_keeps_other_groups(staff_member_client, api_client, org):
+def test_add_to_group_adds_and_keeps_other_groups(staff_client, api_client, org):
     group, other = factories.make_group(org, "newsletter"), factories.make_group(org, "vip")
     contacts = make_contacts(org, 3, group_names=["vip"])
     contacts[0].groups.add(group)
 
-    response = run_action(staff_member_client, "add_to_group", contacts, group=group.pk)
+    response = run_action(staff_client, "add_to_group", contacts, group=group.pk)
 
     assert summary(response) == "2 contacts updated, 1 unchanged."
     for contact in contacts:
@@ -87,12 +87,12 @@ def test_add_to_group_adds_and_keeps_other_groups(staff_member_client, api_clien
     assert len(admin_rows(contacts)) == 2
 
 
-def test_remove_from_group_takes_the_selection_out(staff_member_client, api_client, org):
+def test_remove_from_group_takes_the_selection_out(staff_client, api_client, org):
     group, other = factories.make_group(org, "newsletter"), factories.make_group(org, "vip")
     contacts = make_contacts(org, 3, group_names=["newsletter", "vip"])
     contacts[2].groups.remove(group)
 
-    response = run_action(staff_member_client, "remove_from_group", contacts, group=group.pk)
+    response = run_action(staff_client, "remove_from_group", contacts, group=group.pk)
 
     assert summary(response) == "2 contacts updated, 1 unchanged."
     for contact in contacts:
@@ -104,14 +104,14 @@ def test_remove_from_group_takes_the_selection_out(staff_member_client, api_clie
     assert contacts[0].version == 2
 
 
-def test_the_intermediate_page_offers_only_the_organizations_groups(staff_member_client, org, other_org):
+def test_the_intermediate_page_offers_only_the_organizations_groups(staff_client, org, other_org):
     ours = factories.make_group(org, "ours")
     theirs = factories.make_group(other_org, "theirs")
     contacts = make_contacts(org, 2)
     selection = {"action": "add_to_group", "index": 0, ACTION_CHECKBOX_NAME: [c.pk for c in contacts]}
 
-    page = staff_member_client.post(LIST_URL, selection)
-    refused = staff_member_client.post(LIST_URL, selection | {"apply": "yes", "group": theirs.pk})
+    page = staff_client.post(LIST_URL, selection)
+    refused = staff_client.post(LIST_URL, selection | {"apply": "yes", "group": theirs.pk})
 
     offered = list(page.context["form"].fields["group"].queryset)
     assert offered == [ours]
@@ -122,17 +122,17 @@ def test_the_intermediate_page_offers_only_the_organizations_groups(staff_member
     assert not Group.objects.get(pk=theirs.pk).contacts.exists()
 
 
-def test_another_organizations_contacts_cannot_be_selected(staff_member_client, org, other_org):
+def test_another_organizations_contacts_cannot_be_selected(staff_client, org, other_org):
     ours, theirs = make_contacts(org, 1), make_contacts(other_org, 1)
 
-    response = run_action(staff_member_client, "set_status", ours + theirs, status="off")
+    response = run_action(staff_client, "set_status", ours + theirs, status="off")
 
     assert summary(response) == "1 contact updated, 0 unchanged."
     theirs[0].refresh_from_db()
     assert theirs[0].status == "on" and theirs[0].version == 1
 
 
-def test_a_failing_contact_is_named_and_the_others_are_updated(staff_member_client, org):
+def test_a_failing_contact_is_named_and_the_others_are_updated(staff_client, org):
     factories.make_path(org, "phone", PathKind.PHONE)
     quiet = {
         "prompt": "phone",
@@ -143,7 +143,7 @@ def test_a_failing_contact_is_named_and_the_others_are_updated(staff_member_clie
     # Stored before the time zone rule; any change of it must now name a time zone.
     Contact.objects.filter(pk=contacts[1].pk).update(timezone_id="")
 
-    response = run_action(staff_member_client, "set_status", contacts, status="suppressed")
+    response = run_action(staff_client, "set_status", contacts, status="suppressed")
 
     assert summary(response) == (
         f"2 contacts updated, 0 unchanged, 1 failed: First1 Last ({contacts[1].uid}): "
@@ -177,25 +177,25 @@ def test_group_actions_skip_contacts_of_other_organizations(superuser_client, or
     assert not contacts[2].groups.exists()
 
 
-def test_large_selections_go_in_batches_of_the_engine_limit(staff_member_client, org, monkeypatch):
+def test_large_selections_go_in_batches_of_the_engine_limit(staff_client, org, monkeypatch):
     monkeypatch.setattr(actions, "BATCH_LIMIT", 2)
     contacts = make_contacts(org, 5)
     calls = spy_on_engine(monkeypatch)
 
-    response = run_action(staff_member_client, "set_status", contacts, status="off")
+    response = run_action(staff_client, "set_status", contacts, status="off")
 
     assert summary(response) == "5 contacts updated, 0 unchanged."
     assert [size for _, size in calls] == [2, 2, 1]
 
 
-def test_select_all_across_pages_uses_the_lists_filters(staff_member_client, org):
+def test_select_all_across_pages_uses_the_lists_filters(staff_client, org):
     contacts = make_contacts(org, 3)
     Contact.objects.filter(pk=contacts[0].pk).update(status="suppressed")
     url = f"{LIST_URL}?status__exact=on"
     selection = {"action": "set_status", "index": 0, "select_across": "1", ACTION_CHECKBOX_NAME: [contacts[1].pk]}
 
-    page = staff_member_client.post(url, selection)
-    response = staff_member_client.post(url, selection | {"apply": "yes", "status": "off"}, follow=True)
+    page = staff_client.post(url, selection)
+    response = staff_client.post(url, selection | {"apply": "yes", "status": "off"}, follow=True)
 
     assert page.context["selection"].count == 2
     assert summary(response) == "2 contacts updated, 0 unchanged."
@@ -210,9 +210,7 @@ def test_select_all_across_pages_uses_the_lists_filters(staff_member_client, org
         ("remove_from_group", {"group": "GROUP"}),
     ],
 )
-def test_queries_do_not_grow_with_the_selection(
-    staff_member_client, org, action, choice, django_assert_max_num_queries
-):
+def test_queries_do_not_grow_with_the_selection(staff_client, org, action, choice, django_assert_max_num_queries):
     group = factories.make_group(org, "newsletter")
     choice = {key: group.pk if value == "GROUP" else value for key, value in choice.items()}
     few = make_contacts(org, 3, group_names=["newsletter"] if action == "remove_from_group" else [])
@@ -220,7 +218,7 @@ def test_queries_do_not_grow_with_the_selection(
 
     def post(contacts):
         data = {"action": action, "index": 0, ACTION_CHECKBOX_NAME: [c.pk for c in contacts], "apply": "yes", **choice}
-        return staff_member_client.post(LIST_URL, data)
+        return staff_client.post(LIST_URL, data)
 
     with CaptureQueriesContext(connection) as baseline:
         assert post(few).status_code == 302

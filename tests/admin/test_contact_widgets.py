@@ -83,14 +83,14 @@ def unchanged(contact: Contact, version: int = 1, history: int = 1) -> bool:
 # Quiet time frames
 
 
-def test_frames_round_trip_through_the_api_and_back_into_the_widget(staff_member_client, api_client, contact):
+def test_frames_round_trip_through_the_api_and_back_into_the_widget(staff_client, api_client, contact):
     [night] = stored_frame_rows(contact.paths.get())
     rows = [
         night | {"days": [2, 3, 4], "from": "21:30", "to": "06:15"},
         {"name": "lunch", "days": [2, 3, 4, 5, 6], "from": "12:00", "to": "13:05"},
     ]
 
-    response = staff_member_client.post(change_url(contact), form_data(contact) | frame_rows(FRAMES, rows))
+    response = staff_client.post(change_url(contact), form_data(contact) | frame_rows(FRAMES, rows))
 
     assert response.status_code == 302
     [path] = api_contact(api_client, contact)["paths"]
@@ -98,7 +98,7 @@ def test_frames_round_trip_through_the_api_and_back_into_the_widget(staff_member
         {"name": "night", "days": [2, 3, 4], "fromHour": 21, "fromMin": 30, "toHour": 6, "toMin": 15},
         {"name": "lunch", "days": [2, 3, 4, 5, 6], "fromHour": 12, "fromMin": 0, "toHour": 13, "toMin": 5},
     ]
-    page = staff_member_client.get(change_url(contact)).content.decode()
+    page = staff_client.get(change_url(contact)).content.decode()
     assert checked_values(page, f"{FRAMES}-0-days") == ["2", "3", "4"]
     assert checked_values(page, f"{FRAMES}-1-days") == ["2", "3", "4", "5", "6"]
     assert (input_value(page, f"{FRAMES}-0-from"), input_value(page, f"{FRAMES}-0-to")) == ("21:30", "06:15")
@@ -110,10 +110,10 @@ def test_frames_round_trip_through_the_api_and_back_into_the_widget(staff_member
     assert len(time_inputs) == 6
 
 
-def test_a_frame_marked_for_deletion_is_removed(staff_member_client, api_client, contact):
+def test_a_frame_marked_for_deletion_is_removed(staff_client, api_client, contact):
     [night] = stored_frame_rows(contact.paths.get())
 
-    response = staff_member_client.post(
+    response = staff_client.post(
         change_url(contact), form_data(contact) | frame_rows(FRAMES, [night | {"delete": True}])
     )
 
@@ -123,10 +123,10 @@ def test_a_frame_marked_for_deletion_is_removed(staff_member_client, api_client,
     assert history.channel == "admin" and set(history.changes) == {"paths"}
 
 
-def test_a_post_without_frame_inputs_keeps_the_stored_frames(staff_member_client, contact):
+def test_a_post_without_frame_inputs_keeps_the_stored_frames(staff_client, contact):
     data = {key: value for key, value in form_data(contact).items() if not key.startswith(FRAMES)}
 
-    response = staff_member_client.post(change_url(contact), data)
+    response = staff_client.post(change_url(contact), data)
 
     assert response.status_code == 302
     assert unchanged(contact)
@@ -142,8 +142,8 @@ def test_a_post_without_frame_inputs_keeps_the_stored_frames(staff_member_client
         ({"name": "", "days": [8], "from": "22:00", "to": "07:00"}, "Frame 1: days must be 1 (Sunday) to 7"),
     ],
 )
-def test_an_invalid_frame_is_reported_on_its_path_row_and_changes_nothing(staff_member_client, contact, row, message):
-    response = staff_member_client.post(change_url(contact), form_data(contact) | frame_rows(FRAMES, [row]))
+def test_an_invalid_frame_is_reported_on_its_path_row_and_changes_nothing(staff_client, contact, row, message):
+    response = staff_client.post(change_url(contact), form_data(contact) | frame_rows(FRAMES, [row]))
 
     assert response.status_code == 200
     [paths] = [
@@ -154,10 +154,10 @@ def test_an_invalid_frame_is_reported_on_its_path_row_and_changes_nothing(staff_
     assert contact.paths.get().quiet_time_frames.get().day_numbers == [1, 7]
 
 
-def test_engine_problems_with_frames_show_on_the_path_row(staff_member_client, contact):
+def test_engine_problems_with_frames_show_on_the_path_row(staff_client, contact):
     frame = {"name": "night", "days": [1], "from": "22:00", "to": "07:00"}
 
-    response = staff_member_client.post(change_url(contact), form_data(contact) | frame_rows(FRAMES, [frame, frame]))
+    response = staff_client.post(change_url(contact), form_data(contact) | frame_rows(FRAMES, [frame, frame]))
 
     assert response.status_code == 200
     [paths] = [
@@ -167,8 +167,8 @@ def test_engine_problems_with_frames_show_on_the_path_row(staff_member_client, c
     assert unchanged(contact)
 
 
-def test_frames_without_a_time_zone_are_refused_on_the_time_zone(staff_member_client, contact):
-    response = staff_member_client.post(change_url(contact), form_data(contact, timezone_id=""))
+def test_frames_without_a_time_zone_are_refused_on_the_time_zone(staff_client, contact):
+    response = staff_client.post(change_url(contact), form_data(contact, timezone_id=""))
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["timezone_id"] == [
@@ -192,16 +192,16 @@ def test_frames_without_a_time_zone_are_refused_on_the_time_zone(staff_member_cl
         ("text", "likes tea", ["likes tea"]),
     ],
 )
-def test_attribute_values_round_trip(staff_member_client, api_client, contact, definitions, name, entered, stored):
+def test_attribute_values_round_trip(staff_client, api_client, contact, definitions, name, entered, stored):
     definition = definitions[name]
     field = f"attr_{definition.pk}"
 
-    response = staff_member_client.post(change_url(contact), form_data(contact) | {field: entered})
+    response = staff_client.post(change_url(contact), form_data(contact) | {field: entered})
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     values = {item["name"]: item["values"] for item in api_contact(api_client, contact)["contactAttributes"]}
     assert values[name] == stored
-    page = staff_member_client.get(change_url(contact)).content.decode()
+    page = staff_client.get(change_url(contact)).content.decode()
     if definition.display_format == DisplayFormat.MULTIPLE_CHOICE:
         assert checked_values(page, field) == entered
     elif definition.display_format == DisplayFormat.SINGLE_CHOICE:
@@ -212,21 +212,17 @@ def test_attribute_values_round_trip(staff_member_client, api_client, contact, d
         assert widget["value"] == entered
 
 
-def test_an_empty_attribute_field_removes_the_value(staff_member_client, api_client, contact, definitions):
-    response = staff_member_client.post(
-        change_url(contact), form_data(contact) | {f"attr_{definitions['single'].pk}": ""}
-    )
+def test_an_empty_attribute_field_removes_the_value(staff_client, api_client, contact, definitions):
+    response = staff_client.post(change_url(contact), form_data(contact) | {f"attr_{definitions['single'].pk}": ""})
 
     assert response.status_code == 302
     assert api_contact(api_client, contact)["contactAttributes"] == []
-    page = staff_member_client.get(change_url(contact)).content.decode()
+    page = staff_client.get(change_url(contact)).content.decode()
     assert selected_options(page, f"attr_{definitions['single'].pk}") == [""]
 
 
-def test_the_single_choice_select_offers_the_defined_values_and_an_empty_choice(
-    staff_member_client, contact, definitions
-):
-    page = staff_member_client.get(change_url(contact)).content.decode()
+def test_the_single_choice_select_offers_the_defined_values_and_an_empty_choice(staff_client, contact, definitions):
+    page = staff_client.get(change_url(contact)).content.decode()
 
     field = f"attr_{definitions['single'].pk}"
     assert [o["value"] for o in page_inputs(page).options if o["select"] == field] == [
@@ -247,13 +243,11 @@ def test_the_single_choice_select_offers_the_defined_values_and_an_empty_choice(
     ],
 )
 def test_an_invalid_attribute_value_is_shown_on_its_field_and_changes_nothing(
-    staff_member_client, contact, definitions, name, entered, message
+    staff_client, contact, definitions, name, entered, message
 ):
     field = f"attr_{definitions[name].pk}"
 
-    response = staff_member_client.post(
-        change_url(contact), form_data(contact, first_name="Augusta") | {field: entered}
-    )
+    response = staff_client.post(change_url(contact), form_data(contact, first_name="Augusta") | {field: entered})
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field] == [message]
@@ -262,10 +256,10 @@ def test_an_invalid_attribute_value_is_shown_on_its_field_and_changes_nothing(
 
 
 def test_the_add_page_offers_the_attributes_of_the_organization_in_the_address(
-    staff_member_client, api_client, org, definitions
+    staff_client, api_client, org, definitions
 ):
     url = f"/admin/contacts/contact/add/?organization={org.pk}"
-    form = staff_member_client.get(url).context["adminform"].form
+    form = staff_client.get(url).context["adminform"].form
     assert f"attr_{definitions['multi'].pk}" in form.fields
     assert form.initial["organization"] == org.pk
 
@@ -288,7 +282,7 @@ def test_the_add_page_offers_the_attributes_of_the_organization_in_the_address(
         "paths-INITIAL_FORMS": 0,
         f"attr_{definitions['multi'].pk}": ["option2"],
     }
-    response = staff_member_client.post(url, data)
+    response = staff_client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = Contact.objects.get(organization=org, external_id="new")
@@ -312,33 +306,33 @@ def test_the_add_page_without_an_organization_explains_where_the_attributes_are(
 # Groups, topics and tags
 
 
-def test_groups_and_topics_are_autocompleted(staff_member_client, contact):
-    page = staff_member_client.get(change_url(contact)).content.decode()
+def test_groups_and_topics_are_autocompleted(staff_client, contact):
+    page = staff_client.get(change_url(contact)).content.decode()
 
     for name in ("groups", "topics", "record_type"):
         [select] = [line for line in page.splitlines() if f'name="{name}"' in line and "<select" in line]
         assert "admin-autocomplete" in select
 
 
-def test_tags_are_suggested_from_the_organizations_names_only(staff_member_client, org, other_org, contact):
+def test_tags_are_suggested_from_the_organizations_names_only(staff_client, org, other_org, contact):
     factories.make_tag(org, "volunteer")
     factories.make_tag(org, "press")
     factories.make_tag(other_org, "vip-globex")
     url = "/admin/contacts/contact/tag-names/"
 
-    ours = staff_member_client.get(url, {"organization": org.pk, "term": "v"}).json()
-    theirs = staff_member_client.get(url, {"organization": other_org.pk, "term": ""}).json()
+    ours = staff_client.get(url, {"organization": org.pk, "term": "v"}).json()
+    theirs = staff_client.get(url, {"organization": other_org.pk, "term": ""}).json()
 
     assert ours == {"results": ["vip", "volunteer"]}
     assert theirs == {"results": []}
 
 
-def test_tags_round_trip_keeping_free_entry(staff_member_client, api_client, contact):
-    response = staff_member_client.post(change_url(contact), form_data(contact, tag_list="vip, brand new"))
+def test_tags_round_trip_keeping_free_entry(staff_client, api_client, contact):
+    response = staff_client.post(change_url(contact), form_data(contact, tag_list="vip, brand new"))
 
     assert response.status_code == 302
     assert api_contact(api_client, contact)["tags"] == ["vip", "brand new"]
-    page = staff_member_client.get(change_url(contact)).content.decode()
+    page = staff_client.get(change_url(contact)).content.decode()
     [tags] = [i for i in page_inputs(page).inputs if i.get("name") == "tag_list"]
     assert tags["value"] == "vip, brand new"
     assert tags["data-tag-names-url"] == "/admin/contacts/contact/tag-names/"
@@ -346,12 +340,10 @@ def test_tags_round_trip_keeping_free_entry(staff_member_client, api_client, con
     assert f'<datalist id="{tags["list"]}">' in page
 
 
-def test_the_add_page_never_offers_another_organizations_attributes(staff_member_client, org, other_org, definitions):
+def test_the_add_page_never_offers_another_organizations_attributes(staff_client, org, other_org, definitions):
     theirs = factories.make_attribute(other_org, "globex-secret")
 
-    form = (
-        staff_member_client.get(f"/admin/contacts/contact/add/?organization={other_org.pk}").context["adminform"].form
-    )
+    form = staff_client.get(f"/admin/contacts/contact/add/?organization={other_org.pk}").context["adminform"].form
 
     assert f"attr_{theirs.pk}" not in form.fields
     # The member's only organization is chosen for them instead.
