@@ -147,3 +147,13 @@ def test_queries_grow_with_batches_not_rows(org, refs):
 
     assert queries(50) == queries(5)
     assert queries(100) <= 2 * queries(5)
+
+
+def test_topics_are_ids_and_an_unknown_one_is_named(api, org, refs):
+    first, second = refs.topics
+    content = f"externalId,firstName,lastName,topics\nt1,Tia,One,{first.pk};{second.pk}\nt2,Tom,Two,999999\n"
+
+    outcomes = run_import(org, content)
+
+    assert api.get(outcomes[0].contact_id)["topics"] == sorted([first.pk, second.pk])
+    assert outcomes[1].status == "error" and list(outcomes[1].errors) == ["topics"]

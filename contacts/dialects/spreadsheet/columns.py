@@ -102,7 +102,7 @@ class Header:
         if "groupsName" in cells:
             values["group_names"] = split(cells["groupsName"])
         if "topics" in cells:
-            values["topics"] = [int(v) if INTEGER.fullmatch(v) else v for v in split(cells["topics"])]
+            values["topics"] = split(cells["topics"])  # ids as text: the engine reads them as ids
         if "tags" in cells:
             values["tags"] = split(cells["tags"])
         paths, path_columns = self._paths(cells)

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db.models import Model
 
-from contacts.dialects.spreadsheet.columns import IDENTITY, INTEGER, Header, organization_definitions, read_header
+from contacts.dialects.spreadsheet.columns import IDENTITY, Header, organization_definitions, read_header
+from contacts.ids import parse_id
 from contacts.selectors import contact_ids_by_external_id
 from contacts.services import BATCH_LIMIT, Actor, Channel, ItemResult, ItemStatus, UpdateMode, apply_updates
 
@@ -137,9 +138,10 @@ def _contact_for(cells: Mapping[str, str], known: Mapping[str, int]) -> tuple[in
     """The contact a row names: by ``id`` when the cell has one, else by external id."""
     raw_id = cells.get(IDENTITY, "")
     if raw_id:
-        if not INTEGER.fullmatch(raw_id) or int(raw_id) < 1:
+        contact_id = parse_id(raw_id)
+        if contact_id is None:
             return None, (IDENTITY, "Must be a contact id (a whole number), or empty.")
-        return int(raw_id), None
+        return contact_id, None
     return known.get(cells.get("externalId", "")), None
 
 
