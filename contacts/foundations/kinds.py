@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.db.models import FloatField, JSONField, Model
 
-from contacts.foundations.lookup import NOTHING, Named, find_named, item_keys, resolve_one
+from contacts.foundations.lookup import Lookup, Named, item_keys, resolve_one
 from contacts.foundations.problems import Location, Problem, ProblemCode, each_object
 from contacts.foundations.sql import (
     delete_rows,
@@ -80,10 +80,10 @@ class Definitions:
     #: The problem when an item names neither.
     missing: str
 
-    def resolve(self, *, organization: Model, items: Iterable[object]) -> Named:
-        """Every definition the items name, in one query."""
+    def lookup(self, items: Iterable[object]) -> Lookup:
+        """Every definition the items name (resolution finds them with the other kinds')."""
         ids, names = item_keys(items, self.id_key, self.name_key)
-        return find_named(self.model, organization, ids=ids, names=names, name_field=self.name_field)
+        return Lookup(self.model, ids, names, name_field=self.name_field)
 
     def find(self, item: Mapping[str, object], named: Named, at: Location) -> tuple[Model | None, list[Problem]]:
         """The definition an item names; the id wins over the name (DESIGN §4)."""
@@ -122,11 +122,11 @@ class NestedKind(ABC, Generic[S]):
 
     # -- resolve -------------------------------------------------------------------------
 
-    def resolve(self, *, organization: Model, items: Iterable[object]) -> Named:
-        """The definitions a batch's items name, in one query (none for kinds without)."""
+    def lookup(self, items: Iterable[object]) -> Lookup | None:
+        """The definitions a batch's items name (None for kinds without definitions)."""
         if self.definitions is None:
-            return NOTHING
-        return self.definitions.resolve(organization=organization, items=items)
+            return None
+        return self.definitions.lookup(items)
 
     # -- clean ---------------------------------------------------------------------------
 

@@ -2,17 +2,17 @@
 (record types, groups, topics and sources for the engine; path and attribute definitions
 for their nested kinds).
 
-DESIGN §4: one query per kind per request or batch; the id wins when an element carries
+DESIGN §4: one query for every kind of a request or batch; the id wins when an element carries
 both; every unknown id or name is reported at its location.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, JSONField, Model
 
 from contacts.foundations.problems import Location, Problem, ProblemCode
+from contacts.foundations.sql import json_array, json_loaded, json_nested, quoted, select, table
 from contacts.ids import parse_id
 
 
@@ -40,26 +40,69 @@ def item_keys(items: Iterable[object], id_key: str, name_key: str) -> tuple[set[
     return ids, names
 
 
-def find_named(
-    model: type[Model], organization: Model, *, ids: set[int], names: set[str], name_field: str = "name", **also: object
-) -> Named:
-    """The organization's rows with those ids or names (plus rows matching ``also``), in one
-    query; no query when nothing is asked."""
-    if not ids and not names and not also:
-        return NOTHING
-    # Plain SQL: this runs for every update, and compiling the ORM query costs as much.
-    table, quote = model._meta.db_table, connection.ops.quote_name
-    conditions, params = [], []
-    for column, values in (("id", sorted(ids)), (name_field, sorted(names))):
-        if values:
-            conditions.append(f"{quote(column)} IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-    for column, value in also.items():
-        conditions.append(f"{quote(column)} = %s")
-        params.append(value)
-    sql = f"SELECT * FROM {quote(table)} WHERE {quote('organization_id')} = %s AND ({' OR '.join(conditions)})"
-    rows = list(model.objects.raw(sql, [organization.pk, *params]))
-    return Named({row.pk: row for row in rows}, {getattr(row, name_field): row for row in rows})
+@dataclass(frozen=True)
+class Lookup:
+    """What to find of one kind: the organization's rows with these ids or names, plus rows
+    matching ``also`` (column → value)."""
+
+    model: type[Model]
+    ids: set[int]
+    names: set[str]
+    name_field: str = "name"
+    also: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.ids or self.names or self.also)
+
+
+def find_all(organization: Model, lookups: Sequence[Lookup | None]) -> list[Named]:
+    """Every lookup's rows, in one statement for them all (none when nothing is asked); a
+    ``None`` lookup finds nothing. Each kind's rows travel as JSON arrays, so that kinds of
+    different shapes share one ``UNION ALL``."""
+    selects, params = [], []
+    for index, lookup in enumerate(lookups):
+        if lookup is None or not lookup.wanted:
+            continue
+        conditions, params = [], [*params, organization.pk]
+        for column, values in (("id", sorted(lookup.ids)), (lookup.name_field, sorted(lookup.names))):
+            if values:
+                conditions.append(f"{quoted(column)} IN ({', '.join(['%s'] * len(values))})")
+                params.extend(values)
+        for column, value in lookup.also.items():
+            conditions.append(f"{quoted(column)} = %s")
+            params.append(value)
+        columns = [_column(f) for f in _fields(lookup.model)]
+        selects.append(
+            f"SELECT {index}, {json_array(columns)} FROM {table(lookup.model)} "
+            f"WHERE organization_id = %s AND ({' OR '.join(conditions)})"
+        )
+    found: list[list[Model]] = [[] for _ in lookups]
+    if selects:
+        for index, values in select(" UNION ALL ".join(selects), params):
+            found[index].append(_instance(lookups[index].model, json_loaded(values)))
+    return [
+        Named({row.pk: row for row in rows}, {getattr(row, lookup.name_field): row for row in rows})
+        if lookup is not None
+        else NOTHING
+        for lookup, rows in zip(lookups, found, strict=True)
+    ]
+
+
+def _fields(model: type[Model]) -> list[Field]:
+    return model._meta.concrete_fields
+
+
+def _column(field: Field) -> str:
+    return json_nested(quoted(field.column)) if isinstance(field, JSONField) else quoted(field.column)
+
+
+def _instance(model: type[Model], values: Sequence[object]) -> Model:
+    """A model instance from its columns as JSON carried them."""
+    fields = _fields(model)
+    return model.from_db(
+        "default", [f.attname for f in fields], [f.to_python(v) for f, v in zip(fields, values, strict=True)]
+    )
 
 
 def resolve_one(

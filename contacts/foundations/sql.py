@@ -22,6 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
 from django.db.models import Field, JSONField, Model
 
+from contacts.foundations.chain import AFTER, Part, execute
+
 #: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
 MAX_PARAMETERS = 60_000
 
@@ -42,12 +44,12 @@ def update_rows(
     columns = [meta.get_field(name) for name in fields]
     scope_params = [] if organization_id is None else [organization_id]
     sql = _update_sql(connection.vendor, model, tuple(fields), scoped=organization_id is not None)
+    if connection.vendor == "postgresql":
+        ids = [row[meta.pk.attname] for row in rows]
+        document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
+        execute([Part(sql, [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params])])
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids = [row[meta.pk.attname] for row in rows]
-            document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
-            cursor.execute(sql, [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params])
-            return
         width = len(columns) + 1
         per_statement = max(1, MAX_PARAMETERS // width)
         for start in range(0, len(rows), per_statement):
@@ -83,32 +85,32 @@ def _update_sql(vendor: str, model: type[Model], fields: tuple[str, ...], *, sco
         assignments = ", ".join(f"{quote(f.column)} = {value(f)}" for f in columns)
         return (
             f"UPDATE {table} SET {assignments} FROM (SELECT CAST(%s AS jsonb) AS data) AS d "
-            f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope}"
+            f"WHERE {table}.{pk} = ANY(CAST(%s AS bigint[])){scope} AND {AFTER}"
         )
     assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
     return f"UPDATE {table} SET {assignments} FROM (VALUES {{values}}) AS v WHERE {table}.{pk} = v.column1{scope}"
 
 
-def insert_rows(model: type[Model], rows: Sequence[Row], *, first: tuple[str, list] | None = None) -> None:
+def insert_rows(
+    model: type[Model], rows: Sequence[Row], *, first: Part | None = None, ignore_conflicts: bool = False
+) -> None:
     """``INSERT`` many rows whose ids the caller does not need, in one statement. Fields a
-    row leaves out take their defaults.
+    row leaves out take their defaults; with ``ignore_conflicts`` a row that would break a
+    unique constraint is left out.
 
-    ``first`` (PostgreSQL): a ``SELECT`` (SQL and parameters), such as taking a lock, that
-    the statement runs before it draws any id: the rows come out of a join with its result,
-    and ids are drawn as rows come out."""
+    ``first`` (PostgreSQL): a ``SELECT`` part, such as taking a lock, that the statement
+    evaluates before it draws any id."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows])
+        model.objects.bulk_create([model(**row) for row in rows], ignore_conflicts=ignore_conflicts)
         return
     columns = _insert_columns(model)
     defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
-    sql, params = _insert_sql(connection.vendor, model), [_rows_json(columns, [{**defaults, **row} for row in rows])]
-    if first is not None:
-        sql, params = f"WITH done_first AS MATERIALIZED ({first[0]}) {sql}, done_first", [*first[1], *params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    sql = _insert_sql(connection.vendor, model) + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+    insert = Part(sql, [_rows_json(columns, [{**defaults, **row} for row in rows])])
+    execute([first, insert] if first is not None else [insert])
 
 
 def _insert_columns(model: type[Model]) -> list[Field]:
@@ -125,7 +127,7 @@ def _insert_sql(vendor: str, model: type[Model]) -> str:
     definitions = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
     return (
         f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
-        f"SELECT {names} FROM json_to_recordset(%s::json) AS v({definitions})"
+        f"SELECT {names} FROM json_to_recordset(%s::json) AS v({definitions}) WHERE {AFTER}"
     )
 
 
@@ -182,6 +184,12 @@ def json_rows(source: str, columns: Sequence[str], *, where: str, order: Sequenc
     )
 
 
+def json_array(expressions: Sequence[str]) -> str:
+    """A JSON array of SQL expressions' values."""
+    function = "json_build_array" if connections["default"].vendor == "postgresql" else "json_array"
+    return f"{function}({', '.join(expressions)})"
+
+
 def json_float(expression: str) -> str:
     """A float column inside ``json_rows``, as text that ``float()`` reads back exactly: SQLite
     writes JSON numbers with 15 significant digits, and a JSON ``-0`` reads back as 0."""
@@ -211,14 +219,12 @@ def delete_rows(
     from these are deleted first by the caller (the database refuses otherwise)."""
     if not ids:
         return
-    connection = connections[router.db_for_write(model)]
     table = quoted(model._meta.db_table)
     listed, params = among(ids)
     scope = ""
     if organization_id is not None:
         scope, params = f"{table}.{quoted('organization_id')} = %s AND ", [organization_id, *params]
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {scope}{table}.{quoted(column)} {listed}", params)
+    execute([Part(f"DELETE FROM {table} WHERE {scope}{table}.{quoted(column)} {listed} AND {AFTER}", params)])
 
 
 def quoted(name: str) -> str:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.foundations.chain import one_statement
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.foundations.sql import delete_rows
 from contacts.models import Channel, Contact, Mode, Organization
@@ -68,7 +69,8 @@ def apply_updates(
         results: dict[int, ItemResult] = {}
         plans = _plan_items(items, mode=mode, stored=stored, refs=refs, results=results)
         plans = _refuse_external_id_conflicts(organization, plans, items, results)
-        _write(organization, plans, items, results, mode=mode, actor=actor, channel=channel)
+        with one_statement():
+            _write(organization, plans, items, results, refs=refs, mode=mode, actor=actor, channel=channel)
         failed = any(result.status == ItemStatus.ERROR for result in results.values())
         if dry_run or (all_or_none and failed):
             transaction.set_rollback(True)
@@ -189,10 +191,13 @@ def _write(
     items: Sequence[ChangeSet],
     results: dict[int, ItemResult],
     *,
+    refs: References,
     mode: UpdateMode,
     actor: Actor,
     channel: Channel,
 ) -> None:
+    """Insert the new contacts (their ids are needed below), then every other write; within
+    ``one_statement`` those that need no answer go to the database together."""
     now = timezone.now()
     new = [plan for plan in plans if plan.stored is None]
     changed = [plan for plan in plans if plan.stored is not None and plan.changed]
@@ -203,8 +208,8 @@ def _write(
     if new:
         contacts.update(create_contacts(organization=organization, plans=new, now=now))
     contact_ids = {index: contact.pk for index, contact in contacts.items()}
+    write_children(organization=organization, plans=[*new, *changed], contact_ids=contact_ids, tags=refs.tags)
     update_contacts(organization=organization, plans=changed, now=now)
-    write_children(organization=organization, plans=[*new, *changed], contact_ids=contact_ids)
     entries = []
     for plan in [*new, *changed]:
         contact_id = contact_ids[plan.index]

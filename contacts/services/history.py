@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from contacts.foundations.chain import AFTER, Part
 from contacts.foundations.sql import insert_rows
 from contacts.models import Channel, ContactChange, Mode, Organization
 from contacts.services.types import Actor
@@ -49,7 +50,8 @@ def record_changes(
     transaction ends) before it draws the rows' ids."""
     lock = None
     if connection.vendor == "postgresql":
-        lock = ("SELECT pg_advisory_xact_lock(%s, %s)", [HISTORY_LOCK, organization.pk])
+        lock_sql = f"SELECT pg_advisory_xact_lock(%s, %s) WHERE {AFTER}"
+        lock = Part(lock_sql, [HISTORY_LOCK, organization.pk], modifies=False)
     insert_rows(
         ContactChange,
         [

@@ -1,4 +1,4 @@
-"""Name-to-id resolution for a whole request or batch: one query per kind (DESIGN §4).
+"""Name-to-id resolution for a whole request or batch: one query for every kind (DESIGN §4).
 
 Names resolve within the organization only; when an element carries both an id and a name
 the id wins; every unknown id or name is reported at its location.
@@ -6,7 +6,7 @@ the id wins; every unknown id or name is reported at its location.
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from contacts.foundations.lookup import Named, find_named
+from contacts.foundations.lookup import Lookup, Named, find_all
 from contacts.foundations.problems import Location, Problem, ProblemCode
 from contacts.ids import parse_id
 from contacts.models import Group, Organization, RecordType, Source, Tag, Topic
@@ -31,42 +31,42 @@ def _names(values: Iterable[object]) -> set[str]:
 def resolve_references(
     *, organization: Organization, items: Sequence[ChangeSet], stored: Mapping[int, StoredContact] | None = None
 ) -> References:
-    """Everything the items refer to, in a fixed number of queries whatever their count.
-    OPS items also refer to what their stored contact holds (``stored``)."""
+    """Everything the items refer to, in one query whatever their count and kinds. OPS
+    items also refer to what their stored contact holds (``stored``)."""
     stored = stored or {}
     values = [_with_operation_references(item, stored.get(item.contact_id)) for item in items]
     # The default record type is only needed when an item creates a contact.
     creates = {"is_default": True} if any(item.contact_id is None for item in items) else {}
-    record_types = find_named(
-        RecordType,
-        organization,
-        ids=_ids(v.get("record_type_id") for v in values),
-        names=_names(v.get("record_type_name") for v in values),
-        **creates,
-    )
-    groups = find_named(
-        Group,
-        organization,
-        ids=_ids(g for v in values for g in _as_list(v.get("groups"))),
-        names=_names(g for v in values for g in _as_list(v.get("group_names"))),
-    )
-    topics = find_named(
-        Topic, organization, ids=_ids(t for v in values for t in _as_list(v.get("topics"))), names=set()
-    )
-    sources = find_named(Source, organization, ids=_ids(v.get("source_id") for v in values), names=set())
+    lookups = [
+        Lookup(
+            RecordType,
+            _ids(v.get("record_type_id") for v in values),
+            _names(v.get("record_type_name") for v in values),
+            also=creates,
+        ),
+        Lookup(
+            Group,
+            _ids(g for v in values for g in _as_list(v.get("groups"))),
+            _names(g for v in values for g in _as_list(v.get("group_names"))),
+        ),
+        Lookup(Topic, _ids(t for v in values for t in _as_list(v.get("topics"))), set()),
+        Lookup(Source, _ids(v.get("source_id") for v in values), set()),
+        # Tags are free labels: those not found yet are created when written (ensure_tags).
+        Lookup(Tag, set(), _names(t for v in values for t in _as_list(v.get("tags")))),
+        *(
+            kind.lookup(i for v in values for key in (kind.field, *kind.merge_keys) for i in _as_list(v.get(key)))
+            for kind in NESTED_KINDS
+        ),
+    ]
+    record_types, groups, topics, sources, tags, *nested = find_all(organization, lookups)
     return References(
         record_types=record_types,
         default_record_type=next((row for row in record_types.by_id.values() if row.is_default), None),
         groups=groups,
         topics=topics,
         sources=sources,
-        nested={
-            kind.field: kind.resolve(
-                organization=organization,
-                items=(i for v in values for key in (kind.field, *kind.merge_keys) for i in _as_list(v.get(key))),
-            )
-            for kind in NESTED_KINDS
-        },
+        tags=tags,
+        nested={kind.field: named for kind, named in zip(NESTED_KINDS, nested, strict=True)},
     )
 
 
@@ -98,11 +98,14 @@ def resolve_many(named: Named, raw: object, *, by: str, at: Location, label: str
     return found, problems
 
 
-def ensure_tags(*, organization: Organization, names: set[str]) -> dict[str, int]:
-    """Ids of the tags named, creating the missing ones (tags are free labels; DESIGN §5.1)."""
-    if not names:
-        return {}
-    ids = dict(Tag.objects.filter(organization=organization, name__in=names).values_list("name", "id"))
+def ensure_tags(*, organization: Organization, names: set[str], known: Named) -> dict[str, int]:
+    """Ids of the tags named, creating the missing ones (tags are free labels; DESIGN §5.1).
+    ``known``: the tags resolution found; only the others are looked up again."""
+    ids = {name: known.by_name[name].pk for name in names if name in known.by_name}
+    missing = names - ids.keys()
+    if not missing:
+        return ids
+    ids.update(Tag.objects.filter(organization=organization, name__in=missing).values_list("name", "id"))
     missing = names - ids.keys()
     if missing:
         Tag.objects.bulk_create([Tag(organization=organization, name=name) for name in missing], ignore_conflicts=True)

@@ -55,6 +55,8 @@ class References:
     groups: Named
     topics: Named
     sources: Named
+    #: The tags named that exist already (the others are created when written).
+    tags: Named
     #: Nested kind (its field) → the definitions its items name.
     nested: Mapping[str, Named]
 

@@ -5,6 +5,7 @@ batch; §9: only the columns that change)."""
 from collections.abc import Sequence
 from datetime import datetime
 
+from contacts.foundations.lookup import Named
 from contacts.foundations.sql import delete_rows, insert_rows, update_rows
 from contacts.models import Contact, ContactTag, Organization
 from contacts.services.kinds import NESTED_KINDS
@@ -55,10 +56,12 @@ def update_contacts(*, organization: Organization, plans: Sequence[Plan], now: d
         update_rows(Contact, rows, sorted(columns), organization_id=organization.pk)
 
 
-def write_children(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
+def write_children(
+    *, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int], tags: Named
+) -> None:
     """Groups, topics, tags and every nested kind of the planned contacts, each kind in a
-    fixed number of statements for the whole batch."""
-    write_links(organization=organization, plans=plans, contact_ids=contact_ids)
+    fixed number of statements for the whole batch. ``tags``: the tags resolution found."""
+    write_links(organization=organization, plans=plans, contact_ids=contact_ids, tags=tags)
     for kind in NESTED_KINDS:
         changes = {
             contact_ids[plan.index]: (
@@ -72,8 +75,11 @@ def write_children(*, organization: Organization, plans: Sequence[Plan], contact
             kind.write(changes)
 
 
-def write_links(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int]) -> None:
-    """Group, topic and tag links: stale ones deleted, new ones inserted."""
+def write_links(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int], tags: Named) -> None:
+    """Group, topic and tag links: stale ones deleted, new ones inserted. New tags are
+    created first, before any write that ``one_statement`` may hold."""
+    wanted_names = {name for plan in plans if "tags" in plan.changed for name in plan.state.tags}
+    tag_ids = ensure_tags(organization=organization, names=wanted_names, known=tags)
     group_rows, stale_groups, topic_rows, stale_topics, stale_tags, wanted_tags = [], [], [], [], [], {}
     for plan in plans:
         contact_id = contact_ids[plan.index]
@@ -83,28 +89,23 @@ def write_links(*, organization: Organization, plans: Sequence[Plan], contact_id
             old_rows = stored.group_rows if stored else {}
             # Only a change stating the complete membership removes groups (planning decides).
             stale_groups.extend(row for group, row in old_rows.items() if group not in plan.state.groups)
-            group_rows.extend(
-                GroupRow(contact_id=contact_id, group_id=g) for g in plan.state.groups if g not in old_rows
-            )
+            group_rows.extend({"contact_id": contact_id, "group_id": g} for g in plan.state.groups if g not in old_rows)
         if "topics" in changed:
             old_rows = stored.topic_rows if stored else {}
             stale_topics.extend(row for topic, row in old_rows.items() if topic not in plan.state.topics)
-            topic_rows.extend(
-                TopicRow(contact_id=contact_id, topic_id=t) for t in plan.state.topics if t not in old_rows
-            )
+            topic_rows.extend({"contact_id": contact_id, "topic_id": t} for t in plan.state.topics if t not in old_rows)
         if "tags" in changed:
             # The list is rewritten whole so that its order is the client's.
             stale_tags.extend(stored.tag_rows.values() if stored else ())
             wanted_tags[contact_id] = plan.state.tags
     delete_rows(GroupRow, stale_groups)
     if group_rows:
-        GroupRow.objects.bulk_create(group_rows, ignore_conflicts=True)
+        insert_rows(GroupRow, group_rows, ignore_conflicts=True)
     delete_rows(TopicRow, stale_topics)
     if topic_rows:
-        TopicRow.objects.bulk_create(topic_rows)
+        insert_rows(TopicRow, topic_rows)
     delete_rows(ContactTag, stale_tags)
     if any(wanted_tags.values()):
-        tag_ids = ensure_tags(organization=organization, names={n for names in wanted_tags.values() for n in names})
         insert_rows(
             ContactTag,
             [

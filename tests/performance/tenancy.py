@@ -114,6 +114,7 @@ LOCKING = re.compile(
     r"(?:\s+(?:NOWAIT|SKIP\s+LOCKED))?",
     re.I,
 )
+WRITES = re.compile(r"\s*(?:INSERT|UPDATE|DELETE)\b", re.I)
 #: ``WITH name AS [MATERIALIZED] (`` — a common table expression opening a statement.
 CTE = re.compile(r"^\s*WITH\s+(\w+)\s+AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(", re.I)
 
@@ -228,8 +229,7 @@ class Checker:
         if TRANSACTION_CONTROL.match(sql) or any(pattern.search(sql) for pattern in self.exceptions):
             return statement
         text = strip_literals(sql)
-        cte = CTE.match(text)
-        if cte:
+        while cte := CTE.match(text):
             text = self._inline_cte(statement, cte, text)
             if statement.problems:
                 return statement
@@ -262,17 +262,22 @@ class Checker:
             self._check_subqueries(statement, subquery, own)
 
     def _inline_cte(self, statement: Statement, cte: re.Match, text: str) -> str:
-        """A ``WITH name AS (body) rest`` statement: the body is checked as a statement of its
-        own; when it keeps to the organization, the rest reads ``name`` as that body's table
-        kept to the organization (``FROM name`` becomes the table, compared with it). A body
-        that reads no table (``SELECT pg_advisory_xact_lock(…)``) leaves the rest as it is."""
+        """A ``WITH name AS (body) rest`` statement (or ``WITH name AS (body), other AS …``):
+        the body is checked as a statement of its own; when it keeps to the organization,
+        the rest reads ``name`` as that body's table kept to the organization (``FROM name``
+        becomes the table, compared with it). A body that reads no table (``SELECT
+        pg_advisory_xact_lock(…)``) or writes leaves the rest as it is."""
         end = closing_parenthesis(text, cte.end())
         body, rest = text[cte.end() : end], text[end + 1 :]
         inner = self.check(body)
         statement.tables |= inner.tables
         statement.problems.extend(inner.problems)
+        if more := re.match(r"\s*,", rest):  # the next CTE of the same WITH
+            rest = "WITH " + rest[more.end() :]
         found = occurrences(without_select_list(body), self.tables)
-        if not found:  # a body that reads no table (taking a lock first): nothing to pin
+        if not found or WRITES.match(body):
+            # A body that reads no table (taking a lock), or a write whose RETURNING the rest
+            # only counts (the parts of contacts/foundations/chain.py): nothing to pin.
             return rest
         name, pin = cte.group(1), f"{cte.group(1)}.organization_id = {self.rows.organization}"
         source = re.compile(rf"\bFROM\s+{name}\b(?!\s*\.)", re.I)

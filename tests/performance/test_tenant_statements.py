@@ -352,6 +352,11 @@ def checker(tables) -> Checker:
         "WHERE a.contact_id = locked.id) FROM locked ORDER BY locked.id",
         "WITH done_first AS MATERIALIZED (SELECT pg_advisory_xact_lock(1128812103, 7)) INSERT INTO "
         '"contacts_contactchange" ("organization_id", "changes") SELECT 7, \'{}\' FROM done_first',
+        'WITH part0 AS (DELETE FROM "paths_quiettimeframe" WHERE "paths_quiettimeframe"."path_id" IN (10) AND TRUE '
+        "RETURNING 1), part1 AS MATERIALIZED (SELECT pg_advisory_xact_lock(1128812103, 7) WHERE "
+        '(SELECT count(*) FROM part0) >= 0), part2 AS (INSERT INTO "contacts_contactchange" ("organization_id", '
+        '"changes") SELECT "organization_id", "changes" FROM json_to_recordset(\'[]\'::json) AS v("organization_id" '
+        'bigint, "changes" jsonb) WHERE (SELECT count(*) FROM part1) >= 0 RETURNING 1) SELECT count(*) FROM part2',
     ],
     ids=[
         "org",
@@ -366,6 +371,7 @@ def checker(tables) -> Checker:
         "correlated-subqueries",
         "locked-cte",
         "lock-first-cte",
+        "write-chain",
     ],
 )
 def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
@@ -394,6 +400,9 @@ def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
         '"paths_quiettimeframe" f))) FROM "paths_contactpath" p WHERE p.contact_id = c.id) '
         'FROM "contacts_contact" c WHERE c.organization_id = 7',
         'WITH locked AS (SELECT "id" FROM "contacts_contact" WHERE id IN (1) FOR UPDATE) SELECT locked.* FROM locked',
+        'WITH part0 AS (DELETE FROM "paths_quiettimeframe" WHERE "paths_quiettimeframe"."path_id" IN (10) AND TRUE '
+        'RETURNING 1), part1 AS (DELETE FROM "contacts_address" WHERE "contacts_address"."id" IN (21) AND '
+        "(SELECT count(*) FROM part0) >= 0 RETURNING 1) SELECT count(*) FROM part1",
     ],
     ids=[
         "tenant-by-id",
@@ -409,6 +418,7 @@ def test_the_checker_accepts_statements_kept_to_the_organization(checker, sql):
         "uncorrelated-subquery",
         "uncorrelated-nested-subquery",
         "unscoped-cte",
+        "write-chain-part",
     ],
 )
 def test_the_checker_refuses_statements_that_leave_the_organization(checker, sql):
