@@ -18,5 +18,19 @@ def use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
     connection.features.max_query_params = max(999, limit)
 
 
+def read_json_fast(sender, connection, **kwargs) -> None:
+    """PostgreSQL ``json`` values (a batch's stored contacts are read as JSON aggregates, a
+    contact document too) are parsed by orjson rather than the standard library, several
+    times faster (DESIGN §8). ``jsonb`` columns stay with Django's JSONField, which parses
+    them itself."""
+    if connection.vendor != "postgresql":
+        return
+    from contacts.db_json import JSON_LOADERS
+
+    for loader in JSON_LOADERS:
+        connection.connection.adapters.register_loader("json", loader)
+
+
 def connect_signals() -> None:
     connection_created.connect(use_sqlite_variable_limit, dispatch_uid="contacts-sqlite-variable-limit")
+    connection_created.connect(read_json_fast, dispatch_uid="contacts-json-fast")

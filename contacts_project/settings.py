@@ -110,6 +110,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # refreshed after a bulk load) would be JIT-compiled, for tens of milliseconds each time.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Parameters travel apart from the statement (server-side binding), and a statement that
+    # a connection sends a fifth time is prepared: PostgreSQL neither parses nor plans it
+    # again. The engine's and the readers' statements keep one text whatever the batch size,
+    # so on a kept connection (CONN_MAX_AGE) a request's statements are all prepared. Off
+    # behind a pooler that cannot keep prepared statements (pgbouncer in transaction mode
+    # before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -85,7 +85,7 @@ def _insert_contacts(cursor, organization: Organization, first: int, last: int) 
             value = fixed[field.attname] if field.attname in fixed else field.get_default()
             params.append(field.get_db_prep_save(value, connection))
     cursor.execute(
-        f"WITH RECURSIVE serial(n) AS (SELECT %s UNION ALL SELECT n + 1 FROM serial WHERE n < %s) "
+        f"WITH RECURSIVE serial(n) AS (SELECT CAST(%s AS bigint) UNION ALL SELECT n + 1 FROM serial WHERE n < %s) "
         f"INSERT INTO {table(Contact)} ({', '.join(columns)}) SELECT {', '.join(expressions)} FROM serial",
         [first, last, *params],
     )

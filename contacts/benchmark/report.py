@@ -102,8 +102,7 @@ def render_text(figures: dict, verdicts: list[Verdict], notes: list[str]) -> lis
     lines += [
         "",
         f"Statements per request ({statements['how']}):",
-        f"  PATCH {statements['patch']['count']} (+{statements['patch']['transaction_control']} transaction control), "
-        f"GET {statements['get']['count']} (+{statements['get']['transaction_control']})",
+        f"  PATCH {_statements(statements['patch'])}, GET {_statements(statements['get'])}",
     ]
     scale = figures.get("scale")
     if scale:
@@ -133,4 +132,11 @@ def _wrk(figure: dict) -> str:
     return (
         f"{figure['requests_per_second']:.0f} requests/s over {figure['seconds']} s ({figure['requests']:,} requests, "
         f"{figure['non_2xx']} not 2xx, {figure['socket_errors']} socket errors; latency {latency})"
+    )
+
+
+def _statements(counted: dict) -> str:
+    return (
+        f"{counted['count']} ({counted['data']} reading or writing data, {counted['transaction_control']} "
+        f"transaction control, {counted['health_check']} health check)"
     )

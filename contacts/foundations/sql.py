@@ -13,15 +13,13 @@ indexed ``contact_id`` or by row ids read that way: a plain id list keeps every 
 index scan, whatever the statistics, and the cost with the batch, never the organization.
 """
 
-import datetime
 import functools
-import json
 from collections.abc import Sequence
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
 from django.db.models import Field, JSONField, Model
 
+from contacts.foundations import jsontext
 from contacts.foundations.chain import AFTER, Part, execute
 
 #: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
@@ -47,7 +45,7 @@ def update_rows(
     if connection.vendor == "postgresql":
         ids = [row[meta.pk.attname] for row in rows]
         document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
-        execute([Part(sql, [json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False), ids, *scope_params])])
+        execute([Part(sql, [jsontext.dumps(document), ids, *scope_params])])
         return
     with connection.cursor() as cursor:
         width = len(columns) + 1
@@ -131,22 +129,13 @@ def _insert_sql(vendor: str, model: type[Model]) -> str:
     )
 
 
-class ExactJSONEncoder(DjangoJSONEncoder):
-    """Django's encoder, but instants keep their microseconds (it rounds to milliseconds)."""
-
-    def default(self, o: object) -> object:
-        if isinstance(o, datetime.datetime | datetime.date | datetime.time):
-            return o.isoformat()
-        return super().default(o)
-
-
 def _json_rows(columns: Sequence[Field], rows: Sequence[Row]) -> list[dict[str, object]]:
     """The rows as JSON-ready objects keyed by column (JSON fields stay nested)."""
     return [{f.column: row.get(f.attname) for f in columns} for row in rows]
 
 
 def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
-    return json.dumps(_json_rows(columns, rows), cls=ExactJSONEncoder, ensure_ascii=False)
+    return jsontext.dumps(_json_rows(columns, rows))
 
 
 def select(sql: str, params: Sequence[object]) -> list[tuple]:
@@ -208,7 +197,7 @@ def json_nested(expression: str) -> str:
 
 def json_loaded(value: object) -> object:
     """A ``json_rows`` column as Python values (drivers return JSON decoded or as text)."""
-    return json.loads(value) if isinstance(value, str) else value
+    return jsontext.loads(value) if isinstance(value, str) else value
 
 
 def delete_rows(
