@@ -4,6 +4,8 @@ import sqlite3
 
 from django.db.backends.signals import connection_created
 
+from contacts.db_json import JSON_LOADERS
+
 
 def use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
     """Let Django use the variable limit this SQLite was built with.
@@ -25,8 +27,6 @@ def read_json_fast(sender, connection, **kwargs) -> None:
     them itself."""
     if connection.vendor != "postgresql":
         return
-    from contacts.db_json import JSON_LOADERS
-
     for loader in JSON_LOADERS:
         connection.connection.adapters.register_loader("json", loader)
 

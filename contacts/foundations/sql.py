@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from django.db import connections, router
 from django.db.models import Field, JSONField, Model
 
-from contacts.foundations import jsontext
+from contacts.db_json import dumps, loads
 from contacts.foundations.chain import AFTER, Part, execute
 
 #: Rows per statement on SQLite, so that one statement stays well within its parameter limit.
@@ -45,7 +45,7 @@ def update_rows(
     if connection.vendor == "postgresql":
         ids = [row[meta.pk.attname] for row in rows]
         document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
-        execute([Part(sql, [jsontext.dumps(document), ids, *scope_params])])
+        execute([Part(sql, [dumps(document), ids, *scope_params])])
         return
     with connection.cursor() as cursor:
         width = len(columns) + 1
@@ -135,7 +135,7 @@ def _json_rows(columns: Sequence[Field], rows: Sequence[Row]) -> list[dict[str, 
 
 
 def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
-    return jsontext.dumps(_json_rows(columns, rows))
+    return dumps(_json_rows(columns, rows))
 
 
 def select(sql: str, params: Sequence[object]) -> list[tuple]:
@@ -197,7 +197,7 @@ def json_nested(expression: str) -> str:
 
 def json_loaded(value: object) -> object:
     """A ``json_rows`` column as Python values (drivers return JSON decoded or as text)."""
-    return jsontext.loads(value) if isinstance(value, str) else value
+    return loads(value) if isinstance(value, str) else value
 
 
 def delete_rows(

@@ -59,9 +59,27 @@ def apply_updates(
     """
     if len(items) > BATCH_LIMIT:
         raise BatchTooLarge(len(items), BATCH_LIMIT)
+    with _cycle_collector_paused():
+        # The batch's working objects (stored states, plans) are freed as _apply returns,
+        # before the collector runs again: it then has only the results to look at.
+        return _apply(
+            organization, items, mode=mode, actor=actor, channel=channel, dry_run=dry_run, all_or_none=all_or_none
+        )
+
+
+def _apply(
+    organization: Organization,
+    items: Sequence[ChangeSet],
+    *,
+    mode: UpdateMode,
+    actor: Actor,
+    channel: Channel,
+    dry_run: bool,
+    all_or_none: bool,
+) -> list[ItemResult]:
     # Within a caller's transaction (an idempotent request, a dry run's), a savepoint is only
     # needed to undo the engine's own work; an exception unwinds the caller's transaction too.
-    with _cycle_collector_paused(), transaction.atomic(savepoint=dry_run or all_or_none):
+    with transaction.atomic(savepoint=dry_run or all_or_none):
         stored = lock_and_load(
             organization=organization, contact_ids=[i.contact_id for i in items if i.contact_id is not None]
         )

@@ -21,6 +21,7 @@ LAYERS = {
     "attributes.types": 0,
     "contacts.ids": 0,
     "contacts.db": 0,
+    "contacts.db_json": 0,
     "contacts.foundations": 1,
     "contacts.addresses": 2,
     "paths.services": 2,

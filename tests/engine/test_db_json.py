@@ -1,4 +1,4 @@
-"""JSON text to and from the database (contacts/foundations/jsontext.py): fast, and exactly
+"""JSON text to and from the database (contacts/db_json.py): fast, and exactly
 what the standard library would write and read."""
 
 import datetime
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from contacts.foundations import jsontext
+from contacts.db_json import dumps, loads
 
 
 @pytest.mark.parametrize(
@@ -19,14 +19,14 @@ from contacts.foundations import jsontext
     ],
 )
 def test_values_read_back_as_written(value):
-    text = jsontext.dumps(value)
+    text = dumps(value)
 
-    assert jsontext.loads(text) == value == json.loads(text)
-    assert jsontext.loads(text.encode()) == value
+    assert loads(text) == value == json.loads(text)
+    assert loads(text.encode()) == value
 
 
 def test_big_integers_stay_integers():
-    loaded = jsontext.loads(b'{"n": 1180591620717411303424}')
+    loaded = loads(b'{"n": 1180591620717411303424}')
 
     assert loaded == {"n": 1180591620717411303424} and isinstance(loaded["n"], int)
 
@@ -34,10 +34,10 @@ def test_big_integers_stay_integers():
 def test_instants_keep_their_microseconds_and_decimals_their_digits():
     at = datetime.datetime(2026, 11, 29, 19, 47, 21, 123456, tzinfo=datetime.UTC)
 
-    written = json.loads(jsontext.dumps({"at": at, "day": at.date(), "price": decimal.Decimal("1.10"), 3: "key"}))
+    written = json.loads(dumps({"at": at, "day": at.date(), "price": decimal.Decimal("1.10"), 3: "key"}))
 
     assert written == {"at": "2026-11-29T19:47:21.123456+00:00", "day": "2026-11-29", "price": "1.10", "3": "key"}
 
 
 def test_a_number_beyond_a_double_reads_as_the_standard_library_reads_it():
-    assert jsontext.loads("[1e400]") == [float("inf")]
+    assert loads("[1e400]") == [float("inf")]
