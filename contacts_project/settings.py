@@ -112,12 +112,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # Parameters travel apart from the statement (server-side binding), and a statement that
-    # a connection sends a fifth time is prepared: PostgreSQL neither parses nor plans it
-    # again. The engine's and the readers' statements keep one text whatever the batch size,
-    # so on a kept connection (CONN_MAX_AGE) a request's statements are all prepared. Off
-    # behind a pooler that cannot keep prepared statements (pgbouncer in transaction mode
-    # before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    # a connection sends a fifth time is prepared: PostgreSQL does not parse it again. The
+    # engine's and the readers' statements keep one text whatever the batch size, so on a
+    # kept connection (CONN_MAX_AGE) a request's statements are all prepared. They are also
+    # planned once: their parameters are id arrays and organization ids, whose values do not
+    # change the best plan, but PostgreSQL cannot tell the size of an array parameter and
+    # would otherwise plan every execution anew (a generic plan is forced). Off behind a
+    # pooler that cannot keep prepared statements (pgbouncer in transaction mode before 1.21).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.update(server_side_binding=True, prepare_threshold=5)
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -6,9 +6,11 @@ DESIGN §4: one query for every kind of a request or batch; the id wins when an 
 both; every unknown id or name is reported at its location.
 """
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Field, JSONField, Model
 
 from contacts.foundations.problems import Location, Problem, ProblemCode
@@ -60,26 +62,19 @@ def find_all(organization: Model, lookups: Sequence[Lookup | None]) -> list[Name
     """Every lookup's rows, in one statement for them all (none when nothing is asked); a
     ``None`` lookup finds nothing. Each kind's rows travel as JSON arrays, so that kinds of
     different shapes share one ``UNION ALL``."""
-    selects, params = [], []
-    for index, lookup in enumerate(lookups):
-        if lookup is None or not lookup.wanted:
-            continue
-        conditions, params = [], [*params, organization.pk]
-        for column, values in (("id", sorted(lookup.ids)), (lookup.name_field, sorted(lookup.names))):
-            if values:
-                conditions.append(f"{quoted(column)} IN ({', '.join(['%s'] * len(values))})")
-                params.extend(values)
-        for column, value in lookup.also.items():
-            conditions.append(f"{quoted(column)} = %s")
-            params.append(value)
-        columns = [_column(f) for f in _fields(lookup.model)]
-        selects.append(
-            f"SELECT {index}, {json_array(columns)} FROM {table(lookup.model)} "
-            f"WHERE organization_id = %s AND ({' OR '.join(conditions)})"
-        )
+    wanted = [(index, lookup) for index, lookup in enumerate(lookups) if lookup is not None and lookup.wanted]
     found: list[list[Model]] = [[] for _ in lookups]
-    if selects:
-        for index, values in select(" UNION ALL ".join(selects), params):
+    if wanted:
+        arrays = connections["default"].vendor == "postgresql"
+        params: list[object] = []
+        for _, lookup in wanted:
+            params.append(organization.pk)
+            for values in (sorted(lookup.ids), sorted(lookup.names)):
+                if values:
+                    params.extend([values] if arrays else values)
+            params.extend(lookup.also.values())
+        shape = tuple((index, *_shape(lookup, arrays)) for index, lookup in wanted)
+        for index, values in select(_union_sql(shape, arrays), params):
             found[index].append(_instance(lookups[index].model, json_loaded(values)))
     return [
         Named({row.pk: row for row in rows}, {getattr(row, lookup.name_field): row for row in rows})
@@ -87,6 +82,32 @@ def find_all(organization: Model, lookups: Sequence[Lookup | None]) -> list[Name
         else NOTHING
         for lookup, rows in zip(lookups, found, strict=True)
     ]
+
+
+def _shape(lookup: Lookup, arrays: bool) -> tuple:
+    """What the statement's text depends on: PostgreSQL takes each list as one array
+    parameter (one text whatever the counts, prepared once); SQLite lists the values."""
+    counts = [min(len(values), 1) if arrays else len(values) for values in (lookup.ids, lookup.names)]
+    return (lookup.model, lookup.name_field, *counts, tuple(lookup.also))
+
+
+@functools.lru_cache(maxsize=256)
+def _union_sql(shape: tuple, arrays: bool) -> str:
+    selects = []
+    for index, model, name_field, id_count, name_count, also in shape:
+        conditions = []
+        for column, count, cast in (("id", id_count, "bigint"), (name_field, name_count, "text")):
+            if count and arrays:
+                conditions.append(f"{quoted(column)} = ANY(CAST(%s AS {cast}[]))")
+            elif count:
+                conditions.append(f"{quoted(column)} IN ({', '.join(['%s'] * count)})")
+        conditions.extend(f"{quoted(column)} = %s" for column in also)
+        columns = [_column(f) for f in _fields(model)]
+        selects.append(
+            f"SELECT {index}, {json_array(columns)} FROM {table(model)} "
+            f"WHERE organization_id = %s AND ({' OR '.join(conditions)})"
+        )
+    return " UNION ALL ".join(selects)
 
 
 def _fields(model: type[Model]) -> list[Field]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
@@ -186,17 +187,16 @@ CHOICES: dict[str, tuple[str, ...]] = {
 FULL_REQUIRED = ("first_name", "last_name", "external_id")
 
 
-SUSPICIOUS = re.compile(r"\\u0000|\\ud[89a-f]|Infinity|NaN")
-
-
 def find_unstorable_values(values: dict) -> list[tuple[tuple, str]]:
-    """``find_unstorable_text`` over a whole change, with a fast path: serializing is done
-    in C, and only a change whose JSON shows a suspicious escape is walked."""
+    """``find_unstorable_text`` over a whole change, with a fast path: orjson serializes it
+    in C, refusing lone surrogates (and whatever it cannot write) and writing NUL as
+    ``\\u0000`` and a non-finite number as ``null``. Only a change that it refuses, or
+    whose JSON holds one of those, is walked."""
     try:
-        dumped = json.dumps(values, default=str)
-    except ValueError:
-        dumped = "NaN"
-    return find_unstorable_text(values) if SUSPICIOUS.search(dumped) else []
+        dumped = orjson.dumps(values, default=str)
+    except TypeError:
+        return find_unstorable_text(values)
+    return find_unstorable_text(values) if b"\\u0000" in dumped or b"null" in dumped else []
 
 
 def find_unstorable_text(value: object, at: tuple = ()) -> list[tuple[tuple, str]]:
