@@ -138,6 +138,34 @@ def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
     return dumps(_json_rows(columns, rows))
 
 
+def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: int = 0) -> list[Model]:
+    """Model instances from rows whose columns ``start`` onwards are the model's concrete
+    fields in order, converted as the ORM converts them: what a queryset builds, for rows
+    of a statement written once (compiling an ORM query costs as much as running it)."""
+    connection = connections["default"]
+    fields = model._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    converters = []
+    for index, f in enumerate(fields):
+        column = f.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    built = []
+    for row in rows:
+        values = list(row[start : start + len(fields)])
+        for index, column, found in converters:
+            for convert in found:
+                values[index] = convert(values[index], column, connection)
+        built.append(model.from_db(connection.alias, attnames, values))
+    return built
+
+
+def columns_of(model: type[Model], alias: str) -> str:
+    """The model's concrete columns, qualified by ``alias``, in field order (``instances``)."""
+    return ", ".join(f"{alias}.{quoted(f.column)}" for f in model._meta.concrete_fields)
+
+
 def select(sql: str, params: Sequence[object]) -> list[tuple]:
     """Rows of a plain ``SELECT``. The engine's loads run on every update, and compiling them
     through the ORM costs as much as running them."""

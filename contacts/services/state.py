@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from django.db import connections
 
 from contacts.foundations.kinds import StoredRow
-from contacts.foundations.sql import among, delete_rows, json_loaded, json_rows, quoted, select, table
+from contacts.foundations.sql import among, delete_rows, instances, json_loaded, json_rows, quoted, select, table
 from contacts.models import Contact, ContactTag, Organization, Source, Tag
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
@@ -75,7 +75,7 @@ def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> 
         # below were read as they were before. The locks are held now, so a second reading
         # sees the committed state.
         rows = select(sql, [organization.pk, *params])
-    contacts = _contacts(connection, rows)
+    contacts = _contacts(rows)
     stored = {}
     for contact, row in zip(contacts, rows, strict=True):
         groups, topics, tags = (dict(json_loaded(links) or ()) for links in row[_LINKS : _LINKS + 3])
@@ -133,30 +133,16 @@ def _locking_load_sql(vendor: str, listed: str) -> str:
     )
 
 
-def _contacts(connection, rows: list[tuple]) -> list[Contact]:
-    """Contact instances from the rows' leading columns, converted as the ORM converts them,
-    with the creating source (its name only) in place of ``select_related``."""
-    fields = Contact._meta.concrete_fields
-    attnames = [f.attname for f in fields]
-    converters = []
-    for index, f in enumerate(fields):
-        column = f.get_col(Contact._meta.db_table)
-        found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
-        if found:
-            converters.append((index, column, found))
+def _contacts(rows: list[tuple]) -> list[Contact]:
+    """Contact instances from the rows' leading columns, with the creating source (its name
+    only) in place of ``select_related``."""
     source_cache = Contact._meta.get_field("created_source")
-    contacts = []
-    for row in rows:
-        values = list(row[:_CONTACT_FIELDS])
-        for index, column, found in converters:
-            for convert in found:
-                values[index] = convert(values[index], column, connection)
-        contact = Contact.from_db(connection.alias, attnames, values)
+    contacts = instances(Contact, rows)
+    for contact, row in zip(contacts, rows, strict=True):
         source = None
         if contact.created_source_id is not None:
-            source = Source.from_db(connection.alias, ["id", "name"], [contact.created_source_id, row[_SOURCE_NAME]])
+            source = Source.from_db(contact._state.db, ["id", "name"], [contact.created_source_id, row[_SOURCE_NAME]])
         source_cache.set_cached_value(contact, source)
-        contacts.append(contact)
     return contacts
 
 

@@ -50,7 +50,7 @@ from tests.performance.tenancy import Checker, Rows, Tables, owner_path
 #: Statements allowed to leave the rule, each with its reason (a regular expression on the
 #: statement as the database received it).
 EXCEPTIONS = {
-    r'FROM "contacts_apikey" INNER JOIN "contacts_organization" .*"contacts_apikey"\."(key_hash|username)" = ': (
+    r'FROM "contacts_apikey" k JOIN "contacts_organization" o .* WHERE k\."(key_hash|username)" = ': (
         "Authentication finds the API key by the hash of its secret (or, WSSE, by its username) before any "
         "organization is known: the key is what names the organization. Keys live in a table every node can "
         "read (docs/scaling.md)."
