@@ -2,14 +2,20 @@
 contacts_project.wsgi`` (README, "Set up"). The command line and ``GUNICORN_CMD_ARGS`` override
 any of them; ``WEB_CONCURRENCY`` and ``GUNICORN_THREADS`` set the workers and their threads.
 
-Two processes per core, each serving requests in four threads. A request that waits for the
-database, or long-polls the change feed (``?wait=``, up to 30 seconds), holds a thread, not
-its process, and a threaded worker is not killed by the request time-out while it waits. A
-worker takes connections while its threads are busy and queues them: with four threads, a
-few long-polls seldom leave a PATCH queued behind them (with two, one in eight waited out a
-long-poll). Measured on 2 cores, single PATCHes 8 at a time: about as many per second as
-with single-threaded workers. Each thread keeps its own database connection
-(``CONN_MAX_AGE``): the server opens up to ``workers * threads`` of them.
+Two processes per core, each serving requests in two threads, and a process takes a
+connection only when one of its threads is free (``worker_connections = threads``). A
+request that waits for the database, or long-polls the change feed (``?wait=``, up to 30
+seconds), holds a thread, not its process, and a threaded worker is not killed by the
+request time-out while it waits. A process whose threads are busy leaves new connections to
+the others, so a request never queues behind a long-poll while another process has a free
+thread, and the load spreads evenly over the processes: without the limit, a process kept
+taking connections and queued them, and one that happened to hold three of eight clients
+was held to one core by its interpreter lock while another idled. The price: no keep-alive
+(each connection carries one request; a load balancer in front keeps its own). Measured on
+2 cores (``manage.py benchmark``, single PATCHes 8 at a time): 4 processes of 2 threads
+answered 260 to 310 per second, 4 of 4 threads with queuing 230 to 270, 8 single-threaded
+ones 245 to 285. Each thread keeps its own database connection (``CONN_MAX_AGE``): the
+server opens up to ``workers * threads`` of them.
 """
 
 import multiprocessing
@@ -17,4 +23,5 @@ import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+worker_connections = threads

@@ -17,6 +17,7 @@ import functools
 from collections.abc import Sequence
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, JSONField, Model
 
 from contacts.db_json import dumps, loads
@@ -45,7 +46,7 @@ def update_rows(
     if connection.vendor == "postgresql":
         ids = [row[meta.pk.attname] for row in rows]
         document = dict(zip(map(str, ids), _json_rows(columns, rows), strict=True))
-        execute([Part(sql, [dumps(document), ids, *scope_params])])
+        execute([Part(sql, [dumps(document), id_array(ids), *scope_params])])
         return
     with connection.cursor() as cursor:
         width = len(columns) + 1
@@ -144,13 +145,7 @@ def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: in
     of a statement written once (compiling an ORM query costs as much as running it)."""
     connection = connections["default"]
     fields = model._meta.concrete_fields
-    attnames = [f.attname for f in fields]
-    converters = []
-    for index, f in enumerate(fields):
-        column = f.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
-        if found:
-            converters.append((index, column, found))
+    attnames, converters = _converters(model, connection)
     built = []
     for row in rows:
         values = list(row[start : start + len(fields)])
@@ -159,6 +154,20 @@ def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: in
                 values[index] = convert(values[index], column, connection)
         built.append(model.from_db(connection.alias, attnames, values))
     return built
+
+
+@functools.lru_cache(maxsize=64)
+def _converters(model: type[Model], connection: BaseDatabaseWrapper) -> tuple[list[str], list[tuple]]:
+    """The model's field attnames, and for each field that needs them the ORM's converters
+    of a database value (``instances``), for one connection (each thread has its own)."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, f in enumerate(fields):
+        column = f.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    return [f.attname for f in fields], converters
 
 
 def columns_of(model: type[Model], alias: str) -> str:
@@ -175,13 +184,18 @@ def select(sql: str, params: Sequence[object]) -> list[tuple]:
 
 
 def among(ids: Sequence[int]) -> tuple[str, list[object]]:
-    """``column`` + this: the (bigint) column is one of the ids, an index scan on a list whose
-    length the planner knows. PostgreSQL gets the ids as one array, which client-side binding
-    writes as a constant: the statement's text does not change with the count, so neither
-    driver nor server parses a new one for every batch size."""
+    """``column`` + this: the (bigint) column is one of the ids, an index scan on a list. On
+    PostgreSQL the ids are one array parameter: the statement's text does not change with
+    the count, so it is parsed and planned once (prepared statements)."""
     if connections["default"].vendor == "postgresql":
-        return "= ANY(CAST(%s AS bigint[]))", [list(ids)]
+        return "= ANY(CAST(%s AS bigint[]))", [id_array(ids)]
     return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def id_array(ids: Sequence[int]) -> str:
+    """Ids as a PostgreSQL array literal (``{1,2,3}``): psycopg would write a list of a
+    thousand ints element by element, in Python."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
 def json_rows(source: str, columns: Sequence[str], *, where: str, order: Sequence[str]) -> str:
