@@ -39,9 +39,12 @@ class Problem:
 
 def unknown_fields(item: Mapping[str, Any], allowed: frozenset[str], at: Location, label: str) -> list[Problem]:
     """A problem for each key of a nested item that its kind does not have, in key order."""
+    extra = item.keys() - allowed
+    if not extra:  # nearly always: checked for every nested item of a batch
+        return []
     return [
         Problem((*at, key), ProblemCode.UNKNOWN_FIELD, f"Unknown {label} field {key!r}.")
-        for key in sorted(item.keys() - allowed, key=str)
+        for key in sorted(extra, key=str)
     ]
 
 
