@@ -1,9 +1,10 @@
-"""JSON text to and from the database, fast (``contacts.foundations.sql`` writes with it;
-``contacts.db`` has psycopg read PostgreSQL ``json`` values with it). A batch's rows and history travel to PostgreSQL
-as megabytes of JSON and its stored contacts come back as JSON aggregates; orjson writes and
-reads them several times faster than the standard library (DESIGN §8). Where orjson would
-lose something (integers beyond 64 bits, which it refuses to write and reads as floats;
-numbers beyond a double), the standard library does the work, as exactly as before.
+"""JSON text to and from the database, fast: ``contacts.foundations.sql`` writes with it, and
+``contacts.db`` has psycopg read PostgreSQL ``json`` values with it. A batch's rows and history
+travel to PostgreSQL as megabytes of JSON and its stored contacts come back as JSON
+aggregates; orjson writes and reads them several times faster than the standard library
+(DESIGN §8). Where orjson would lose something (integers beyond 64 bits, which it refuses to
+write and reads as floats; numbers beyond a double), the standard library does the work, as
+exactly as before.
 """
 
 import datetime

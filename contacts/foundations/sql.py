@@ -118,7 +118,9 @@ def _insert_columns(model: type[Model]) -> list[Field]:
 
 @functools.lru_cache(maxsize=64)
 def _insert_sql(vendor: str, model: type[Model]) -> str:
-    """``insert_rows``' statement (PostgreSQL): the JSON rows read as a typed relation."""
+    """``insert_rows``' statement (PostgreSQL): the JSON rows read as a typed relation, the
+    document parsed once as ``jsonb`` (from ``json``, each ``jsonb`` column's text, such as a
+    history row's changes, would be parsed a second time)."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     columns = _insert_columns(model)
@@ -126,7 +128,7 @@ def _insert_sql(vendor: str, model: type[Model]) -> str:
     definitions = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
     return (
         f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
-        f"SELECT {names} FROM json_to_recordset(%s::json) AS v({definitions}) WHERE {AFTER}"
+        f"SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS v({definitions}) WHERE {AFTER}"
     )
 
 
