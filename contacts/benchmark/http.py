@@ -195,13 +195,14 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def run_wrk(server: Server, scenario: Scenario, secret: str, *, seconds: int) -> WrkResult:
-    """Single PATCHes at concurrency 8 for ``seconds``, each with a new version of a contact.
-    One PATCH made from the same template goes first: wrk only counts refusals."""
+def run_wrk(server: Server, scenario: Scenario, secret: str, *, seconds: int, base: int = 0) -> WrkResult:
+    """Single PATCHes at concurrency 8 for ``seconds``, each with a new version of a contact
+    (``base`` offsets the values, so that a later run sends none an earlier one sent). One
+    PATCH made from the same template goes first: wrk only counts refusals."""
     body = re.sub(r"\{(\w+)\}", lambda match: PREFLIGHT[match.group(1)], lua_template())
     url = f"{server.url}/rest/contacts/{scenario.organization.pk}/{scenario.contact_ids[0]}"
     _refuse_failure(session(secret).patch(url, data=body.encode(), timeout=TIMEOUT), "The wrk script's PATCH")
-    script = lua_script(scenario, secret)
+    script = lua_script(scenario, secret, base=base)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "patch.lua"
         path.write_text(script)
@@ -211,13 +212,13 @@ def run_wrk(server: Server, scenario: Scenario, secret: str, *, seconds: int) ->
     return parse_wrk(completed.stdout)
 
 
-def lua_script(scenario: Scenario, secret: str) -> str:
+def lua_script(scenario: Scenario, secret: str, *, base: int = 0) -> str:
     """A wrk script: each request PATCHes the next contact (threads take turns, so no two
     requests in flight name the same one) with values no earlier request sent."""
     template = lua_template()
     ids = ", ".join(map(str, scenario.contact_ids))
     path = f"/rest/contacts/{scenario.organization.pk}/"
-    return LUA.format(ids=ids, threads=WRK_THREADS, template=template, path=path, secret=secret)
+    return LUA.format(ids=ids, threads=WRK_THREADS, template=template, path=path, secret=secret, base=base)
 
 
 def lua_template() -> str:
@@ -248,6 +249,7 @@ def patch_template() -> dict:
 LUA = """-- PATCH /rest/contacts/{{org}}/{{id}}, each request a new version of the next contact.
 local ids = {{{ids}}}
 local threads = {threads}
+local base = {base}
 local template = [==[{template}]==]
 local headers = {{["Authorization"] = "Bearer {secret}", ["Content-Type"] = "application/json"}}
 local started = 0
@@ -260,7 +262,7 @@ end
 
 function request()
   counter = counter + 1
-  local n = counter * threads + offset
+  local n = base + counter * threads + offset
   local values = {{
     n = n,
     a = string.format("%02d", n % 100),

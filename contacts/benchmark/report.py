@@ -130,8 +130,9 @@ def _wrk(figure: dict) -> str:
         return f"not measured ({figure['skipped']})"
     latency = ", ".join(f"{name} {value:.1f} ms" for name, value in figure["latency_ms"].items())
     return (
-        f"{figure['requests_per_second']:.0f} requests/s over {figure['seconds']} s ({figure['requests']:,} requests, "
-        f"{figure['non_2xx']} not 2xx, {figure['socket_errors']} socket errors; latency {latency})"
+        f"{_spread(figure['requests_per_second'], ' requests/s', 0)} over {figure['rounds']} runs of "
+        f"{figure['seconds']} s ({figure['requests']:,} requests, {figure['non_2xx']} not 2xx, "
+        f"{figure['socket_errors']} socket errors; the median run's latency {latency})"
     )
 
 
