@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from attributes.models import AttributeDefinition, DisplayFormat
-from contacts.models import Contact
+from contacts.models import Contact, Organization, RecordType
 
 SCALAR_FIELDS = [
     "external_id",
@@ -117,6 +117,27 @@ def form_data(contact: Contact, **overrides) -> dict:
     stored = {value.definition_id: value.values for value in contact.attribute_values.all()}
     for definition in AttributeDefinition.objects.filter(organization=contact.organization_id):
         data[f"attr_{definition.pk}"] = attribute_input(definition, stored.get(definition.pk, []))
+    return data | overrides
+
+
+def add_form_data(organization: Organization, **overrides) -> dict:
+    """The add form of a new contact as the browser posts it: the organization's default
+    record type, the choice fields at their defaults, no inline rows."""
+    data = {
+        "organization": organization.pk,
+        "record_type": RecordType.objects.get(organization=organization, is_default=True).pk,
+        "preferred_email_format": "html",
+        "status": "on",
+        "gender": "unknown",
+        "marital_status": "unknown",
+        "country_id": 1,
+        "city_id": 1,
+        "custom_fields": "{}",
+        "addresses-TOTAL_FORMS": 0,
+        "addresses-INITIAL_FORMS": 0,
+        "paths-TOTAL_FORMS": 0,
+        "paths-INITIAL_FORMS": 0,
+    }
     return data | overrides
 
 

@@ -5,11 +5,12 @@ Bad input is reported on the field it concerns and changes nothing."""
 import pytest
 
 from attributes.models import DataType, DisplayFormat
-from contacts.models import Contact, ContactChange, RecordType
+from contacts.models import Contact, ContactChange
 from contacts.services import ChangeSet
 from paths.models import PathKind
 from tests import factories
 from tests.admin.helpers import (
+    add_form_data,
     change_url,
     checked_values,
     form_data,
@@ -263,25 +264,13 @@ def test_the_add_page_offers_the_attributes_of_the_organization_in_the_address(
     assert f"attr_{definitions['multi'].pk}" in form.fields
     assert form.initial["organization"] == org.pk
 
-    data = {
-        "organization": org.pk,
-        "external_id": "new",
-        "first_name": "Grace",
-        "last_name": "Hopper",
-        "record_type": RecordType.objects.get(organization=org, is_default=True).pk,
-        "preferred_email_format": "html",
-        "status": "on",
-        "gender": "unknown",
-        "marital_status": "unknown",
-        "country_id": 1,
-        "city_id": 1,
-        "custom_fields": "{}",
-        "addresses-TOTAL_FORMS": 0,
-        "addresses-INITIAL_FORMS": 0,
-        "paths-TOTAL_FORMS": 0,
-        "paths-INITIAL_FORMS": 0,
-        f"attr_{definitions['multi'].pk}": ["option2"],
-    }
+    data = add_form_data(
+        org,
+        external_id="new",
+        first_name="Grace",
+        last_name="Hopper",
+        **{f"attr_{definitions['multi'].pk}": ["option2"]},
+    )
     response = staff_client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -354,22 +343,7 @@ def test_attributes_entered_for_one_organization_are_not_saved_to_another(
     superuser_client, org, other_org, definitions
 ):
     field = f"attr_{definitions['multi'].pk}"
-    data = {
-        "organization": other_org.pk,
-        "external_id": "moved",
-        "record_type": RecordType.objects.get(organization=other_org, is_default=True).pk,
-        "preferred_email_format": "html",
-        "status": "on",
-        "gender": "unknown",
-        "marital_status": "unknown",
-        "country_id": 1,
-        "city_id": 1,
-        "custom_fields": "{}",
-        "addresses-TOTAL_FORMS": 0,
-        "addresses-INITIAL_FORMS": 0,
-        "paths-TOTAL_FORMS": 0,
-        "paths-INITIAL_FORMS": 0,
-    }
+    data = add_form_data(other_org, external_id="moved")
     url = f"/admin/contacts/contact/add/?organization={org.pk}"
 
     refused = superuser_client.post(url, data | {field: ["option1"]})
