@@ -10,13 +10,15 @@ exactly as before.
 import datetime
 import json
 import re
+from collections.abc import Callable
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from psycopg.types.json import JsonBinaryLoader, JsonLoader
 
 #: An integer orjson may not read exactly (64 bits hold 19 or 20 digits).
-_LONG_NUMBER = re.compile(rb"\d{19}")
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+_LONG_NUMBER_TEXT = re.compile(r"[0-9]{19}")
 
 
 class _ExactEncoder(DjangoJSONEncoder):
@@ -35,20 +37,32 @@ def dumps(value: object) -> str:
     """``value`` as JSON text: instants with their microseconds, decimals and lazy strings as
     Django's encoder writes them, keys that are not text as text."""
     try:
+        return orjson.dumps(value, default=_EXACT.default).decode()
+    except TypeError:
+        pass
+    try:
+        # Keys that are not text cost orjson a slower path on every dict: only when needed.
         return orjson.dumps(value, default=_EXACT.default, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:  # an integer beyond 64 bits
         return _EXACT.encode(value)
 
 
-def loads(data: bytes | str) -> object:
-    """The value of JSON text."""
-    raw = data.encode() if isinstance(data, str) else bytes(data)
-    if _LONG_NUMBER.search(raw):
-        return json.loads(raw)
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:  # a number beyond a double, read as infinity
-        return json.loads(raw)
+def loads(data: bytes | str, *, parse_constant: Callable[[str], object] | None = None) -> object:
+    """The value of JSON text, exactly as ``json.loads`` reads it (``parse_constant`` as
+    there). orjson reads it unless it may read it differently or not at all: long integers
+    (it reads them as floats), numbers beyond a double, ``NaN``, lone surrogates, nesting
+    beyond its limit; the standard library then reads it or raises its own error."""
+    if isinstance(data, str):
+        exact = _LONG_NUMBER_TEXT.search(data) is None
+    else:
+        data = bytes(data)
+        exact = _LONG_NUMBER.search(data) is None
+    if exact:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data, parse_constant=parse_constant)
 
 
 class FastJsonLoader(JsonLoader):

@@ -116,7 +116,7 @@ def clean_quiet_time_frames(raw: object, at: Location) -> tuple[tuple[FrameState
                 )
             )
         days = item.get("days")
-        if not isinstance(days, list) or not days or any(_int_in(day, 1, 7) is None for day in days):
+        if not isinstance(days, list) or not days or not all(_int_in(day, 1, 7) is not None for day in days):
             problems.append(
                 Problem(
                     (*here, "days"),
@@ -125,16 +125,21 @@ def clean_quiet_time_frames(raw: object, at: Location) -> tuple[tuple[FrameState
                 )
             )
             days = []
-        numbers = {}
-        for key, high in FRAME_BOUNDS.items():
-            value = item.get(key, 0 if key.endswith("_min") else None)
-            numbers[key] = _int_in(value, 0, high)
-            if numbers[key] is None:
-                problems.append(
-                    Problem((*here, key), ProblemCode.OUT_OF_RANGE, f"Must be an integer from 0 to {high}.")
-                )
+        # Minutes default to 0, hours are required.
+        numbers = [
+            _int_in(item.get("from_hour"), 0, 23),
+            _int_in(item.get("from_min", 0), 0, 59),
+            _int_in(item.get("to_hour"), 0, 23),
+            _int_in(item.get("to_min", 0), 0, 59),
+        ]
+        if None in numbers:
+            problems.extend(
+                Problem((*here, key), ProblemCode.OUT_OF_RANGE, f"Must be an integer from 0 to {high}.")
+                for (key, high), number in zip(FRAME_BOUNDS.items(), numbers, strict=True)
+                if number is None
+            )
         if not problems:
-            frames.append(FrameState(name=name, days=tuple(sorted(set(days))), **numbers))
+            frames.append(FrameState(name, tuple(sorted(set(days))), *numbers))
     names = [frame.name for frame in frames if frame.name]
     if len(names) != len(set(names)):
         problems.append(Problem(at, ProblemCode.DUPLICATE, "Quiet time frame names must be unique within a path."))
@@ -290,7 +295,7 @@ class Paths(NestedKind[PathState]):
             value,
             country_code,
             bool(skip),
-            tuple(FrameState(name, tuple(days_from_mask(days)), *times) for name, days, *times in frames or ()),
+            tuple(FrameState(name, _DAYS_OF_MASK[days], *times) for name, days, *times in frames or ()),
         )
 
     def row(self, state: PathState) -> dict[str, object]:
@@ -314,6 +319,10 @@ class Paths(NestedKind[PathState]):
             frames.extend(_frame_rows(path_id, state.frames))
         if frames:
             insert_rows(QuietTimeFrame, frames)
+
+
+#: The day numbers of each 7-bit mask (a contact's stored frames are decoded on every update).
+_DAYS_OF_MASK = tuple(tuple(days_from_mask(mask)) for mask in range(128))
 
 
 def _frame_rows(path_id: int, frames: tuple[FrameState, ...]) -> list[dict]:

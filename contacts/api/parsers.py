@@ -1,13 +1,13 @@
 """JSON parsing shared by every dialect: malformed input is a 400, never a 500."""
 
 import codecs
-import json
 import re
 
 from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
+from contacts.db_json import loads
 from contacts.services.validation import find_unstorable_text
 
 #: Escapes that may decode to text no database stores: NUL and UTF-16 surrogates.
@@ -28,7 +28,7 @@ class StrictJSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = codecs.getreader(encoding)(stream).read()
-            data = json.loads(text, parse_constant=_no_constant)
+            data = loads(text, parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
             raise ParseError(f"JSON parse error - {error}") from error
         if SUSPICIOUS_ESCAPE.search(text):

@@ -1,13 +1,18 @@
 """The naive yardstick: contacts updated one by one through nested, writable DRF
 serializers, the way a quick DRF implementation does it (DESIGN §8). It is slow, so the
-benchmark times a sample of contacts each round and scales the time to the batch size."""
+benchmark times a sample of contacts each round and scales the time to the batch size.
+
+It does the same work as the engine and the SQL reference, history included (DESIGN §3:
+one row per change with the before and after of each changed field): it reads the
+contact's fields and nested lists before and after saving, and records the difference."""
 
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
 from attributes.models import ContactAttributeValue
-from contacts.benchmark.scenario import values
-from contacts.models import Contact, Group
+from contacts.benchmark.scenario import ACTOR, values
+from contacts.models import Channel, Contact, ContactChange, Group, Mode
 from paths.models import ContactPath, QuietTimeFrame, mask_from_days
 from paths.services import normalize_phone
 
@@ -49,6 +54,7 @@ class NaiveContactSerializer(serializers.ModelSerializer):
         self.fields["group_names"].child_relation.queryset = groups
 
     def update(self, instance: Contact, validated_data: dict) -> Contact:
+        before = snapshot(instance)
         groups = validated_data.pop("groups")
         paths = validated_data.pop("paths")
         attributes = validated_data.pop("attributes")
@@ -68,7 +74,56 @@ class NaiveContactSerializer(serializers.ModelSerializer):
             value = ContactAttributeValue.objects.get(contact=instance, definition__name=item["name"])
             value.values = item["values"]
             value.save()
+        after = snapshot(instance)
+        ContactChange.objects.create(
+            contact=instance,
+            contact_id_value=instance.pk,
+            contact_uid=instance.uid,
+            contact_external_id=instance.external_id,
+            version=instance.version,
+            organization_id=instance.organization_id,
+            at=timezone.now(),
+            actor=ACTOR.label,
+            channel=Channel.IMPORT,
+            mode=Mode.FULL,
+            changes={
+                name: {"before": before[name], "after": after[name]} for name in after if before[name] != after[name]
+            },
+        )
         return instance
+
+
+def snapshot(contact: Contact) -> dict:
+    """What the history compares: the scalars this update sets and the nested lists."""
+    paths = ContactPath.objects.filter(contact=contact).prefetch_related("quiet_time_frames")
+    return {
+        **{name: getattr(contact, name) for name in ("first_name", "last_name", "email", "title", "company_name")},
+        "groups": sorted(contact.groups.values_list("pk", flat=True)),
+        "paths": [
+            {
+                "value": path.value,
+                "path_id": path.definition_id,
+                "country_code": path.country_code,
+                "skip_validation": path.skip_validation,
+                "quiet_time_frames": [
+                    {
+                        "name": frame.name,
+                        "days": frame.day_numbers,
+                        "from_hour": frame.from_hour,
+                        "from_min": frame.from_min,
+                        "to_hour": frame.to_hour,
+                        "to_min": frame.to_min,
+                    }
+                    for frame in path.quiet_time_frames.all()
+                ],
+            }
+            for path in paths
+        ],
+        "attributes": [
+            {"values": value.values, "org_attr_id": value.definition_id}
+            for value in ContactAttributeValue.objects.filter(contact=contact)
+        ],
+    }
 
 
 FIELDS = ("first_name", "last_name", "email", "title", "company_name", "group_names", "paths", "attributes")

@@ -6,11 +6,16 @@ with ``unnest(%s::bigint[], %s::text[], …)``: a batch of 1,000 binds a few doz
 rather than tens of thousands, so neither psycopg nor the server spends its time splitting
 and parsing a huge statement. Nested rows are found by (contact, definition) inside the
 statements, never fetched to the client. The arrays are built by ``prepare`` before the
-clock starts (the history's nested part as one JSON document, which the server parses far
-faster than an array of JSON texts); ``run`` sends, in one transaction: lock the contacts (in id order, as the
-engine does), take the organization's history lock, write the history rows (the five
-scalars' old values read in SQL, the nested kinds' new ones), then the contacts, paths,
-quiet time frames, attribute values and group links.
+clock starts (the history's new nested values as one JSON document, in the engine's shape,
+which the server parses far faster than an array of JSON texts); ``run`` sends, in one
+transaction: lock the contacts (in id order, as the engine does), take the organization's
+history lock, write the history rows, then the contacts, paths, quiet time frames,
+attribute values and group links.
+
+The history rows hold what the engine's hold (DESIGN §3: the before and after of each
+changed field): the five scalars' old values and the nested kinds' stored lists (paths with
+their frames, attribute values, groups) are read in SQL, from the rows about to change; the
+groups after a FULL update are the stored ones and the new ones (FULL only adds groups).
 """
 
 import json
@@ -39,7 +44,7 @@ class Prepared:
     organization_id: int
     now: datetime
     contacts: list[list]  # id, the five scalars
-    nested: str  # the history's nested part of each contact, in contact order (one JSON array)
+    nested: str  # each contact's new nested lists for its history row, in contact order (one JSON array)
     paths: list[list]  # contact id, definition id, value
     frames: list[list]  # contact id, definition id, name, days mask, from h/m, to h/m
     attributes: list[list]  # contact id, definition id, values (JSON)
@@ -54,17 +59,28 @@ def prepare(scenario: Scenario, variant: int) -> Prepared:
     contacts, history, paths, frames, attribute_rows, links = [], [], [], [], [], []
     for n, contact_id in enumerate(scenario.contact_ids):
         payload = values(n, variant)
+        new_paths = []
         for path in payload["paths"]:
+            definition = definitions[path["prompt"]]
             value = normalize_phone(path["value"], "") if path["prompt"] == "phone" else path["value"]
-            paths.append((contact_id, definitions[path["prompt"]], value))
+            paths.append((contact_id, definition, value))
             frame = path["quiet_time_frames"][0]
             days = mask_from_days(frame["days"])
-            frames.append((contact_id, definitions[path["prompt"]], frame["name"], days, *_clock(frame)))
+            frames.append((contact_id, definition, frame["name"], days, *_clock(frame)))
+            new_paths.append(_history_path(definition, value, path["quiet_time_frames"]))
         for item in payload["attributes"]:
             attribute_rows.append((contact_id, attributes[item["name"]], json.dumps(item["values"])))
         links.extend((contact_id, groups[name]) for name in payload["group_names"])
-        nested = {name: {"after": payload[name]} for name in ("paths", "attributes", "group_names")}
-        history.append(nested)
+        history.append(
+            {
+                "paths": new_paths,
+                "attributes": [
+                    {"values": item["values"], "org_attr_id": attributes[item["name"]]}
+                    for item in payload["attributes"]
+                ],
+                "groups": [groups[name] for name in payload["group_names"]],
+            }
+        )
         contacts.append((contact_id, *(payload[name] for name in SCALARS)))
     return Prepared(
         organization_id=scenario.organization.pk,
@@ -78,6 +94,17 @@ def prepare(scenario: Scenario, variant: int) -> Prepared:
     )
 
 
+def _history_path(definition: int, value: str, frames: list[dict]) -> dict:
+    """A new path as the engine's history rows write it."""
+    return {
+        "value": value,
+        "path_id": definition,
+        "country_code": "",
+        "skip_validation": False,
+        "quiet_time_frames": [{**frame, "days": sorted(set(frame["days"]))} for frame in frames],
+    }
+
+
 def _clock(frame: dict) -> tuple[int, int, int, int]:
     return frame["from_hour"], frame["from_min"], frame["to_hour"], frame["to_min"]
 
@@ -88,6 +115,46 @@ def _columns(rows: list[tuple], width: int) -> list[list]:
 
 CONTACT_ROWS = "unnest(%s::bigint[], " + ", ".join(["%s::text[]"] * len(SCALARS)) + ")"
 BEFORE_AND_AFTER = ", ".join(f"'{name}', jsonb_build_object('before', c.{name}, 'after', v.{name})" for name in SCALARS)
+
+
+#: The day numbers of each 7-bit mask, as one JSON array indexed by the mask.
+DAYS_OF_MASK = json.dumps([[day for day in range(1, 8) if mask & (1 << (day - 1))] for mask in range(128)])
+
+
+def _stored_lists() -> str:
+    """Joins that read each contact's stored nested lists once, in the history's shape:
+    ``sp.paths`` (with their frames), ``sa.attributes``, ``sg.before`` and ``sg.after`` (the
+    stored groups, then with the new ones added: FULL only adds groups)."""
+    paths, frames = table(ContactPath), table(QuietTimeFrame)
+    attributes, links = table(ContactAttributeValue), table(GroupLink)
+    frame = (
+        f"jsonb_build_object('name', f.name, 'days', '{DAYS_OF_MASK}'::jsonb -> f.days, 'from_hour', f.from_hour, "
+        "'from_min', f.from_min, 'to_hour', f.to_hour, 'to_min', f.to_min)"
+    )
+    return (
+        "CROSS JOIN LATERAL (SELECT coalesce(jsonb_agg(jsonb_build_object('value', p.value, 'path_id', "
+        "p.definition_id, 'country_code', p.country_code, 'skip_validation', p.skip_validation, "
+        f"'quiet_time_frames', (SELECT coalesce(jsonb_agg({frame} ORDER BY f.position, f.id), '[]') "
+        f"FROM {frames} AS f WHERE f.path_id = p.id)) ORDER BY p.position, p.id), '[]') "
+        f"FROM {paths} AS p WHERE p.contact_id = c.id) AS sp(paths) "
+        "CROSS JOIN LATERAL (SELECT coalesce(jsonb_agg(jsonb_build_object('values', a.\"values\", 'org_attr_id', "
+        f"a.definition_id) ORDER BY a.position, a.id), '[]') FROM {attributes} AS a WHERE a.contact_id = c.id) "
+        "AS sa(attributes) "
+        "CROSS JOIN LATERAL (SELECT coalesce(jsonb_agg(x ORDER BY x) FILTER (WHERE stored), '[]'), "
+        "jsonb_agg(DISTINCT x) FROM (SELECT g.group_id, true FROM "
+        f"{links} AS g WHERE g.contact_id = c.id UNION ALL SELECT jsonb_array_elements_text(j.nested -> 'groups')"
+        "::bigint, false) AS listed(x, stored)) AS sg(before, after)"
+    )
+
+
+#: The end of the ``changes`` object: the nested kinds (the groups only when the new ones
+#: add one; the other fields change on every run).
+NESTED_CHANGES = (
+    "'paths', jsonb_build_object('before', sp.paths, 'after', j.nested -> 'paths'), "
+    "'attributes', jsonb_build_object('before', sa.attributes, 'after', j.nested -> 'attributes')) "
+    "|| CASE WHEN sg.before = sg.after THEN '{}'::jsonb "
+    "ELSE jsonb_build_object('groups', jsonb_build_object('before', sg.before, 'after', sg.after)) END"
+)
 
 
 def statements(prepared: Prepared) -> list[tuple[str, list]]:
@@ -111,9 +178,10 @@ def _contact_statements(prepared: Prepared) -> list[tuple[str, list]]:
             f"INSERT INTO {table(ContactChange)} (contact_id, contact_id_value, contact_uid, contact_external_id, "
             "version, idempotency_key, organization_id, at, actor, channel, mode, changes) "
             "SELECT c.id, c.id, c.uid, c.external_id, c.version + 1, '', c.organization_id, %s, %s, %s, %s, "
-            f"j.nested || jsonb_build_object({BEFORE_AND_AFTER}) FROM {contacts} c "
+            f"jsonb_build_object({BEFORE_AND_AFTER}, {NESTED_CHANGES} FROM {contacts} c "
             f"JOIN {CONTACT_ROWS} WITH ORDINALITY AS v(id, {columns}, n) ON c.id = v.id "
             "JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(nested, n) ON j.n = v.n "
+            f"{_stored_lists()} "
             "WHERE c.organization_id = %s",
             [
                 prepared.now,

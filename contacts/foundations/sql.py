@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, JSONField, Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 from contacts.db_json import dumps, loads
 from contacts.foundations.chain import AFTER, Part, execute
@@ -108,7 +110,7 @@ def insert_rows(
     columns = _insert_columns(model)
     defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
     sql = _insert_sql(connection.vendor, model) + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-    insert = Part(sql, [_rows_json(columns, [{**defaults, **row} for row in rows])])
+    insert = Part(sql, [dumps(_json_rows(columns, rows, defaults))])
     execute([first, insert] if first is not None else [insert])
 
 
@@ -132,13 +134,14 @@ def _insert_sql(vendor: str, model: type[Model]) -> str:
     )
 
 
-def _json_rows(columns: Sequence[Field], rows: Sequence[Row]) -> list[dict[str, object]]:
-    """The rows as JSON-ready objects keyed by column (JSON fields stay nested)."""
-    return [{f.column: row.get(f.attname) for f in columns} for row in rows]
-
-
-def _rows_json(columns: Sequence[Field], rows: Sequence[Row]) -> str:
-    return dumps(_json_rows(columns, rows))
+def _json_rows(
+    columns: Sequence[Field], rows: Sequence[Row], defaults: dict[str, object] | None = None
+) -> list[dict[str, object]]:
+    """The rows as JSON-ready objects keyed by column (JSON fields stay nested); a field a
+    row leaves out takes its value from ``defaults``, else null."""
+    defaults = defaults or {}
+    pairs = [(f.column, f.attname, defaults.get(f.attname)) for f in columns]
+    return [{column: row.get(attname, default) for column, attname, default in pairs} for row in rows]
 
 
 def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: int = 0) -> list[Model]:
@@ -148,13 +151,23 @@ def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: in
     connection = connections["default"]
     fields = model._meta.concrete_fields
     attnames, converters = _converters(model, connection)
-    built = []
+    # Model.__init__ sets fifty fields one by one through their descriptors: what from_db
+    # does without it, for a model nothing listens to the creation of.
+    direct = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+    alias, end, built = connection.alias, start + len(fields), []
     for row in rows:
-        values = list(row[start : start + len(fields)])
+        values = list(row[start:end])
         for index, column, found in converters:
             for convert in found:
                 values[index] = convert(values[index], column, connection)
-        built.append(model.from_db(connection.alias, attnames, values))
+        if not direct:
+            built.append(model.from_db(alias, attnames, values))
+            continue
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        instance._state = state = ModelState()
+        state.adding, state.db = False, alias
+        built.append(instance)
     return built
 
 

@@ -41,3 +41,36 @@ def test_instants_keep_their_microseconds_and_decimals_their_digits():
 
 def test_a_number_beyond_a_double_reads_as_the_standard_library_reads_it():
     assert loads("[1e400]") == [float("inf")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',
+        '"\\ud800 lone"',
+        '"\\u0000"',
+        "[1e400, -0, 1.5e-400]",
+        '{"n": 12345678901234567890123}',
+        '"1234567890123456789012 digits in text"',
+        " [true, null] ",
+    ],
+)
+def test_text_reads_as_the_standard_library_reads_it(text):
+    expected = json.loads(text)
+
+    assert loads(text) == expected
+    assert loads(text.encode()) == expected
+    assert type(loads(text)) is type(expected)
+
+
+def test_constants_and_malformed_text_fail_as_in_the_standard_library():
+    def refuse(name):
+        raise ValueError(f"{name} is not valid JSON")
+
+    with pytest.raises(ValueError, match="NaN is not valid JSON"):
+        loads('{"x": NaN}', parse_constant=refuse)
+    assert loads("[Infinity]") == [float("inf")]
+    with pytest.raises(json.JSONDecodeError):
+        loads("[1, 2,]")
+    with pytest.raises(RecursionError):
+        loads("[" * 100_000 + "]" * 100_000)
