@@ -14,7 +14,7 @@ index scan, whatever the statistics, and the cost with the batch, never the orga
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -190,12 +190,22 @@ def columns_of(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{quoted(f.column)}" for f in model._meta.concrete_fields)
 
 
-def select(sql: str, params: Sequence[object]) -> list[tuple]:
+def select(sql: str, params: Sequence[object], *, meanwhile: Callable[[], object] | None = None) -> list[tuple]:
     """Rows of a plain ``SELECT``. The engine's loads run on every update, and compiling them
-    through the ORM costs as much as running them."""
-    with connections["default"].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    through the ORM costs as much as running them.
+
+    ``meanwhile`` (PostgreSQL): work that runs while the database computes the rows, the
+    statement sent first (psycopg's pipeline mode) and its rows read after; elsewhere it is
+    not run at all, so it must only save time later (warm a cache)."""
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        if meanwhile is None or connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        with connection.connection.pipeline():
+            cursor.execute(sql, params)
+            meanwhile()
+            return cursor.fetchall()
 
 
 def among(ids: Sequence[int]) -> tuple[str, list[object]]:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.foundations.chain import one_statement
+from contacts.foundations.emails import is_email
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.foundations.sql import delete_rows
 from contacts.models import Channel, Contact, Mode, Organization
@@ -33,6 +34,7 @@ from contacts.services.types import (
     UpdateRejected,
 )
 from contacts.services.writes import create_contacts, update_contacts, write_children
+from paths.services import check_ahead
 
 BATCH_LIMIT = 1000
 
@@ -81,7 +83,9 @@ def _apply(
     # needed to undo the engine's own work; an exception unwinds the caller's transaction too.
     with transaction.atomic(savepoint=dry_run or all_or_none):
         stored = lock_and_load(
-            organization=organization, contact_ids=[i.contact_id for i in items if i.contact_id is not None]
+            organization=organization,
+            contact_ids=[i.contact_id for i in items if i.contact_id is not None],
+            meanwhile=lambda: _check_ahead(items),
         )
         refs = resolve_references(organization=organization, items=items, stored=stored)
         results: dict[int, ItemResult] = {}
@@ -101,6 +105,17 @@ def _apply(
             for index, result in results.items()
         }
     return [results[index] for index in range(len(items))]
+
+
+def _check_ahead(items: Sequence[ChangeSet]) -> None:
+    """While PostgreSQL locks and loads the batch's contacts: validate the email addresses
+    and phone numbers the items send, the dearest checks that need no stored state (their
+    answers are remembered, so planning finds them done)."""
+    for item in items:
+        email = item.values.get("email")
+        if isinstance(email, str) and email.strip():
+            is_email(email.strip())
+        check_ahead(item.values.get("paths"))
 
 
 @contextmanager

@@ -4,7 +4,7 @@ without touching rows, and load many contacts' states in a fixed number of queri
 import datetime
 import functools
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from django.db import connections
@@ -59,18 +59,20 @@ class StoredContact:
     nested_rows: dict[str, list[StoredRow]] = field(default_factory=dict)  # kind field → stored rows
 
 
-def lock_and_load(*, organization: Organization, contact_ids: Iterable[int]) -> dict[int, StoredContact]:
+def lock_and_load(
+    *, organization: Organization, contact_ids: Iterable[int], meanwhile: Callable[[], object] | None = None
+) -> dict[int, StoredContact]:
     """Lock the organization's contacts among ``contact_ids`` (``SELECT … FOR UPDATE``, in id
     order so concurrent batches cannot deadlock) and load their relations, in one statement
     whatever the count: each link and nested kind is a JSON column per contact. Ids of other
-    organizations are neither locked nor read."""
+    organizations are neither locked nor read. ``meanwhile``: see ``select``."""
     ids = sorted(set(contact_ids))
     if not ids:
         return {}
     connection = connections["default"]
     listed, params = among(ids)
     sql = _locking_load_sql(connection.vendor, listed)
-    rows = select(sql, [organization.pk, *params])
+    rows = select(sql, [organization.pk, *params], meanwhile=meanwhile)
     if connection.vendor == "postgresql" and any(row[_SEEN_VERSION] != row[_VERSION] for row in rows):
         # A contact changed after the statement began (its lock was waited for): its rows
         # below were read as they were before. The locks are held now, so a second reading

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import orjson
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
 
+from contacts.foundations.emails import is_email
 from contacts.foundations.problems import ProblemCode
 from contacts.models.contact import EmailFormat, Gender, MaritalStatus, Status
 
@@ -61,11 +60,8 @@ def text(max_length: int) -> Callable[[object], str]:
 
 def email(value: object) -> str:
     cleaned = text(254)(value).strip()
-    if cleaned:
-        try:
-            validate_email(cleaned)
-        except ValidationError as error:
-            raise Invalid(ProblemCode.INVALID_EMAIL, f"{cleaned!r} is not a valid email address.") from error
+    if cleaned and not is_email(cleaned):
+        raise Invalid(ProblemCode.INVALID_EMAIL, f"{cleaned!r} is not a valid email address.")
     return cleaned
 
 

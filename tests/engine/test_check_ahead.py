@@ -1,0 +1,71 @@
+"""The checks the engine runs while PostgreSQL locks and loads a batch (engine._check_ahead):
+they only warm caches, so planning finds the answers done and still reports every problem."""
+
+import pytest
+from django.db import connection
+from psycopg.pq import TransactionStatus
+
+from contacts.foundations.emails import is_email
+from contacts.foundations.problems import ProblemCode
+from contacts.foundations.sql import select
+from contacts.models import Contact
+from contacts.services import ChangeSet
+from paths.services import _e164, check_ahead
+from tests.engine.builders import apply, create_contacts, full_values
+
+
+def test_the_load_is_running_while_the_checks_run(db):
+    seen = []
+
+    def meanwhile():
+        seen.append(connection.connection.info.transaction_status)
+
+    rows = select("SELECT 41 + 1", [], meanwhile=meanwhile)
+
+    assert rows == [(42,)]
+    if connection.vendor == "postgresql":
+        # Sent, and its result not read yet: the database works while Python does.
+        assert seen == [TransactionStatus.ACTIVE]
+    else:
+        assert seen == []  # nothing to overlap with: not run
+
+
+def test_phone_numbers_and_addresses_are_remembered():
+    _e164.cache_clear()
+    is_email.cache_clear()
+
+    check_ahead(
+        [
+            {"value": "+33 6 12 34 56 78"},
+            {"value": "06 12 34 56 79", "country_code": "fr"},
+            {"value": " someone@example.org "},
+            {"value": "+33 1", "skip_validation": True},
+        ]
+    )
+
+    assert _e164.cache_info().currsize == 2
+    assert _e164("+33612345678", None) == _e164("0612345679", "FR")[:-1] + "8"
+    assert is_email.cache_info().currsize == 1 and is_email("someone@example.org")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "paths", [None, 3, "x", {"value": 12}, {"value": "+1"}, {"value": "x" * 300}, {"value": "not@valid"}]],
+)
+def test_what_is_wrong_or_odd_is_left_to_planning(raw):
+    check_ahead(raw)  # raises nothing
+
+
+def test_planning_still_reports_what_the_checks_found_wrong(nested_org):
+    [contact_id] = create_contacts(nested_org, 1, nested=2)
+    values = full_values(0, nested=2, variant="b")
+    values["email"] = "not an address"
+    values.pop("topics", None)
+
+    [result] = apply(nested_org, [ChangeSet(values=values, contact_id=contact_id)])
+
+    assert result.status == "error"
+    assert [(problem.location, problem.code) for problem in result.problems] == [
+        (("email",), ProblemCode.INVALID_EMAIL)
+    ]
+    assert Contact.objects.get(pk=contact_id).version == 1
