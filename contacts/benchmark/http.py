@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,39 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log) -> None:
         time.sleep(0.2)
     log.seek(0)
     raise RuntimeError(f"gunicorn did not come up at {url}:\n{log.read().decode(errors='replace')[-2000:]}")
+
+
+#: Variants the warm-up sends (the rounds use small ones, so no timed request repeats them).
+WARM_UP_VARIANT = 10_000
+
+
+def warm_up(server: Server, scenario: Scenario, secret: str, *, seconds: float = 3.0) -> int:
+    """Single PATCHes and small batches from as many clients as the server has threads, for
+    ``seconds``, before anything is timed: gunicorn answers as soon as one process is up
+    while the others are still booting (a second of CPU each), and each process and each of
+    its connections does work once (imports, caches, prepared statements). Returns the
+    number of requests sent."""
+    clients = server.workers * server.threads
+    deadline = time.monotonic() + seconds
+    base = f"{server.url}/rest/contacts/{scenario.organization.pk}"
+
+    def send(offset: int) -> int:
+        client, sent = session(secret), 0
+        while time.monotonic() < deadline:
+            variant = WARM_UP_VARIANT + sent
+            indices = [(offset + clients * (sent + k)) % scenario.size for k in range(5)]
+            url = f"{base}/{scenario.contact_ids[indices[0]]}"
+            body = json.dumps(wire_values(indices[0], variant)).encode()
+            _refuse_failure(client.patch(url, data=body, timeout=TIMEOUT), "A warm-up PATCH")
+            items = [{"id": scenario.contact_ids[n], **wire_values(n, variant)} for n in indices]
+            _refuse_failure(
+                client.put(f"{base}/batch", data=json.dumps(items).encode(), timeout=TIMEOUT), "A warm-up batch"
+            )
+            sent += 2
+        return sent
+
+    with ThreadPoolExecutor(clients) as pool:
+        return sum(pool.map(send, range(clients)))
 
 
 def session(secret: str) -> requests.Session:

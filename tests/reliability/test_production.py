@@ -1,8 +1,10 @@
 """Production settings pass Django's deployment checks, and the key that encrypts API keys
 at rest can be rotated without breaking WSSE."""
 
+import gc
 import io
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +75,18 @@ def test_a_new_secret_key_with_the_old_one_as_fallback_keeps_wsse_working(org, s
     # An unreadable stored key matches nothing, not even a digest made with an empty secret.
     empty = APIClient().get("/api/v2/field", HTTP_X_WSSE=wsse_header(issued, secret=""))
     assert empty.status_code == 401
+
+
+def test_each_gunicorn_process_freezes_what_it_loaded_out_of_the_cycle_collectors_sight():
+    configuration = runpy.run_path(str(ROOT / "contacts_project" / "gunicorn.conf.py"))
+    assert (
+        configuration["worker_class"] == "gthread" and configuration["worker_connections"] == configuration["threads"]
+    )
+    gc.unfreeze()
+    try:
+        configuration["post_worker_init"](None)
+
+        assert gc.get_freeze_count() > 10_000  # Django, the apps and every view
+        assert "contacts.dialects.native.views" in sys.modules
+    finally:
+        gc.unfreeze()

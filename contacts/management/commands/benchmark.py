@@ -52,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--singles", type=int, default=200, help="Single FULL updates in-process, in all.")
         parser.add_argument("--http-singles", type=int, default=200, help="Single PATCHes over HTTP, in all.")
         parser.add_argument("--wrk-seconds", type=int, default=5, help="Duration of each concurrency-8 run.")
-        parser.add_argument("--wrk-rounds", type=int, default=3, help="Concurrency-8 runs (median and spread).")
+        parser.add_argument("--wrk-rounds", type=int, default=5, help="Concurrency-8 runs (median and spread).")
         parser.add_argument("--skip-http", action="store_true", help="Leave out every HTTP figure.")
         parser.add_argument("--scale", action="store_true", help="Also measure the batch by organization size.")
         parser.add_argument(
@@ -126,6 +126,8 @@ class Command(BaseCommand):
         try:
             vacuum()
             with nullcontext() if options["skip_http"] else http.gunicorn_server() as server:
+                if server is not None:
+                    self.say(f"Warming the server up ({http.warm_up(server, scenario, secret)} requests)…")
                 runs, variant = self._rounds(scenario, secret, server, options)
                 figures["batch"] = batch_figures(runs, serializer_sample=options["serializer_sample"], size=size)
                 figures["single"] = latency_figures(runs["single updates"])
