@@ -2,8 +2,8 @@
 contacts_project.wsgi`` (README, "Set up"). The command line and ``GUNICORN_CMD_ARGS`` override
 any of them; ``WEB_CONCURRENCY`` and ``GUNICORN_THREADS`` set the workers and their threads.
 
-Two processes per core, each serving requests in two threads, and a process takes a
-connection only when one of its threads is free (``worker_connections = threads``). A
+One process per core and one more, each serving requests in three threads, and a process
+takes a connection only when one of its threads is free (``worker_connections = threads``). A
 request that waits for the database, or long-polls the change feed (``?wait=``, up to 30
 seconds), holds a thread, not its process, and a threaded worker is not killed by the
 request time-out while it waits. A process whose threads are busy leaves new connections to
@@ -12,9 +12,11 @@ thread, and the load spreads evenly over the processes: without the limit, a pro
 taking connections and queued them, and one that happened to hold three of eight clients
 was held to one core by its interpreter lock while another idled. The price: no keep-alive
 (each connection carries one request; a load balancer in front keeps its own). Measured on
-2 cores (``manage.py benchmark``, single PATCHes 8 at a time): 4 processes of 2 threads
-answered 260 to 310 per second, 4 of 4 threads with queuing 230 to 270, 8 single-threaded
-ones 245 to 285. Each thread keeps its own database connection (``CONN_MAX_AGE``): the
+2 cores (single PATCHes 8 at a time with ``wrk``, the configurations interleaved, 12 runs of
+6 s each): 3 processes of 3 threads answered 278 to 367 per second (mean 325), 4 of 2 threads
+273 to 333 (mean 308), 2 of 4 threads 276 to 376 (mean 322), 3 of 2 threads 264 to 326, 6 of
+2 threads 272 to 282; earlier, 4 of 4 threads with queuing 230 to 270 and 8 single-threaded
+processes 245 to 285. Each thread keeps its own database connection (``CONN_MAX_AGE``): the
 server opens up to ``workers * threads`` of them.
 """
 
@@ -22,9 +24,9 @@ import gc
 import multiprocessing
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "3"))
 worker_connections = threads
 
 
