@@ -2,7 +2,7 @@
 they only warm caches, so planning finds the answers done and still reports every problem."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from psycopg.pq import TransactionStatus
 
 from contacts.foundations.emails import is_email
@@ -69,3 +69,13 @@ def test_planning_still_reports_what_the_checks_found_wrong(nested_org):
         (("email",), ProblemCode.INVALID_EMAIL)
     ]
     assert Contact.objects.get(pk=contact_id).version == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the load overlaps the checks on PostgreSQL only")
+def test_a_load_that_fails_while_the_checks_run_raises_as_any_statement_and_leaves_the_connection_usable(db):
+    with pytest.raises(OperationalError, match="statement timeout"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 50")
+        select("SELECT pg_sleep(1)", [], meanwhile=lambda: None)
+
+    assert select("SELECT 1", []) == [(1,)]
