@@ -11,10 +11,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Field, JSONField, Model
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    JSONField,
+    Model,
+    TextField,
+)
 
 from contacts.foundations.problems import Location, Problem, ProblemCode
-from contacts.foundations.sql import json_array, json_loaded, json_nested, quoted, select, table
+from contacts.foundations.sql import json_array, json_loaded, json_nested, loaded_instance, quoted, select, table
 from contacts.ids import parse_id
 
 
@@ -119,11 +130,25 @@ def _column(field: Field) -> str:
 
 
 def _instance(model: type[Model], values: Sequence[object]) -> Model:
-    """A model instance from its columns as JSON carried them."""
+    """A model instance from its columns as JSON carried them: text, numbers, booleans and
+    JSON arrive as they are stored; the other fields (instants, dates, decimals) are read
+    back by their field."""
+    attnames, conversions = _json_conversions(model)
+    values = list(values)
+    for index, to_python in conversions:
+        values[index] = to_python(values[index])
+    return loaded_instance(model, attnames, values, "default")
+
+
+#: Field types whose value JSON carries as it is.
+_AS_JSON = (CharField, TextField, IntegerField, BooleanField, ForeignKey, JSONField, AutoField, BigAutoField)
+
+
+@functools.lru_cache(maxsize=64)
+def _json_conversions(model: type[Model]) -> tuple[list[str], list[tuple[int, object]]]:
     fields = _fields(model)
-    return model.from_db(
-        "default", [f.attname for f in fields], [f.to_python(v) for f, v in zip(fields, values, strict=True)]
-    )
+    conversions = [(index, f.to_python) for index, f in enumerate(fields) if not isinstance(f, _AS_JSON)]
+    return [f.attname for f in fields], conversions
 
 
 def resolve_one(

@@ -151,24 +151,27 @@ def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: in
     connection = connections["default"]
     fields = model._meta.concrete_fields
     attnames, converters = _converters(model, connection)
-    # Model.__init__ sets fifty fields one by one through their descriptors: what from_db
-    # does without it, for a model nothing listens to the creation of.
-    direct = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
-    alias, end, built = connection.alias, start + len(fields), []
+    end, built = start + len(fields), []
     for row in rows:
         values = list(row[start:end])
         for index, column, found in converters:
             for convert in found:
                 values[index] = convert(values[index], column, connection)
-        if not direct:
-            built.append(model.from_db(alias, attnames, values))
-            continue
-        instance = model.__new__(model)
-        instance.__dict__.update(zip(attnames, values, strict=True))
-        instance._state = state = ModelState()
-        state.adding, state.db = False, alias
-        built.append(instance)
+        built.append(loaded_instance(model, attnames, values, connection.alias))
     return built
+
+
+def loaded_instance(model: type[Model], attnames: list[str], values: list[object], alias: str) -> Model:
+    """What ``Model.from_db`` builds from a full row of field values, without
+    ``Model.__init__`` (it sets fifty fields one by one through their descriptors) when
+    nothing listens to the creation of the model's instances."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(alias, attnames, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    instance._state = state = ModelState()
+    state.adding, state.db = False, alias
+    return instance
 
 
 @functools.lru_cache(maxsize=64)
