@@ -19,6 +19,8 @@ from psycopg.types.json import JsonBinaryLoader, JsonLoader
 #: An integer orjson may not read exactly (64 bits hold 19 or 20 digits).
 _LONG_NUMBER = re.compile(rb"[0-9]{19}")
 _LONG_NUMBER_TEXT = re.compile(r"[0-9]{19}")
+#: The deepest nesting orjson writes (and so checks at C speed).
+_DEPTH = 255
 
 
 class _ExactEncoder(DjangoJSONEncoder):
@@ -59,10 +61,28 @@ def loads(data: bytes | str, *, parse_constant: Callable[[str], object] | None =
         exact = _LONG_NUMBER.search(data) is None
     if exact:
         try:
-            return orjson.loads(data)
+            value = orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
+        else:
+            if _within_depth(data, value):
+                return value
     return json.loads(data, parse_constant=parse_constant)
+
+
+def _within_depth(data: bytes | str, value: object) -> bool:
+    """Whether ``value`` nests no deeper than orjson writes (255 levels). Deeper text is
+    read again by the standard library, so that what nests too deep for the platform's
+    recursive checks fails as it always did (``RecursionError``) rather than later. Only
+    text with that many brackets can nest so deep, and writing the value checks it fast."""
+    openings = data.count(b"[") + data.count(b"{") if isinstance(data, bytes) else data.count("[") + data.count("{")
+    if openings <= _DEPTH:
+        return True
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return False
+    return True
 
 
 class FastJsonLoader(JsonLoader):

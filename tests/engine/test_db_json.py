@@ -74,3 +74,7 @@ def test_constants_and_malformed_text_fail_as_in_the_standard_library():
         loads("[1, 2,]")
     with pytest.raises(RecursionError):
         loads("[" * 100_000 + "]" * 100_000)
+    # Deeper than orjson writes, not deeper than it reads: the standard library decides.
+    assert loads("[" * 300 + "]" * 300) == json.loads("[" * 300 + "]" * 300)
+    with pytest.raises(RecursionError):
+        loads("[" * 1000 + "]" * 1000)

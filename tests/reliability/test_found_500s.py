@@ -63,6 +63,21 @@ def test_bad_text_inside_nested_keys_is_a_400_on_every_json_endpoint(org, client
     assert stored.version == 1 and ContactChange.objects.filter(organization=org).count() == 1
 
 
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_deeply_nested_values_are_a_400_on_every_json_endpoint(org, client, contact_id, depth):
+    uid = Contact.objects.get(pk=contact_id).uid
+    nested = "[" * depth + "1" + "]" * depth
+    for method, url in json_endpoints(org.pk, contact_id, uid):
+        for body in ('{"title": ' + nested + ', "customFields": {"a": ' + nested + "}}", nested):
+            response = getattr(client, method)(url, body, content_type="application/json")
+
+            assert response.status_code in (200, 400), (method, url, depth, response.status_code)
+            if response.status_code == 200:  # a batch answers each item: this one is refused
+                assert {item["status"] for item in response.json()["results"]} == {"error"}
+    stored = Contact.objects.get(pk=contact_id)
+    assert stored.version == 1 and ContactChange.objects.filter(organization=org).count() == 1
+
+
 def test_bad_nested_keys_are_named_at_their_pointers(org, client, contact_id):
     response = client.patch(f"/rest/contacts/{org.pk}/{contact_id}", NESTED_BAD_KEYS, content_type="application/json")
 
