@@ -5,7 +5,7 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from psycopg.pq import TransactionStatus
 
-from contacts.foundations.emails import is_email
+from contacts.foundations.emails import _valid, is_email
 from contacts.foundations.problems import ProblemCode
 from contacts.foundations.sql import select
 from contacts.models import Contact
@@ -32,7 +32,7 @@ def test_the_load_is_running_while_the_checks_run(db):
 
 def test_phone_numbers_and_addresses_are_remembered():
     _e164.cache_clear()
-    is_email.cache_clear()
+    _valid.cache_clear()
 
     check_ahead(
         [
@@ -45,7 +45,7 @@ def test_phone_numbers_and_addresses_are_remembered():
 
     assert _e164.cache_info().currsize == 2
     assert _e164("+33612345678", None) == _e164("0612345679", "FR")[:-1] + "8"
-    assert is_email.cache_info().currsize == 1 and is_email("someone@example.org")
+    assert _valid.cache_info().currsize == 1 and is_email("someone@example.org")
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,12 @@ def test_a_load_that_fails_while_the_checks_run_raises_as_any_statement_and_leav
         select("SELECT pg_sleep(1)", [], meanwhile=lambda: None)
 
     assert select("SELECT 1", []) == [(1,)]
+
+
+def test_text_too_long_for_an_address_is_refused_and_not_remembered():
+    _valid.cache_clear()
+    long_text = "a" * 400 + "@example.org"
+
+    assert not is_email(long_text)
+    check_ahead([{"value": long_text}])
+    assert _valid.cache_info().currsize == 0
