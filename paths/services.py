@@ -92,19 +92,21 @@ def _e164(number: str, region: str | None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def check_ahead(items: object) -> None:
+def check_ahead(items: object) -> int:
     """Validate the phone numbers and email addresses of raw path items ahead of planning,
     while the database is busy (``contacts.foundations.sql.select``): the answers are
     remembered (``_e164``, ``is_email``), so planning finds them done. Nothing is reported
-    here; planning reports every problem at its place."""
+    here; planning reports every problem at its place. Returns how many values it checked."""
     if not isinstance(items, list):
-        return
+        return 0
+    checked = 0
     for item in items:
         if not isinstance(item, dict) or item.get("skip_validation") is True:
             continue
         value = item.get("value")
         if not isinstance(value, str) or len(value) > VALUE_MAX_LENGTH:
             continue
+        checked += 1
         stripped = value.strip()
         if "@" in stripped:
             is_email(stripped)
@@ -114,6 +116,7 @@ def check_ahead(items: object) -> None:
             normalize_phone(stripped, country_code.upper() if isinstance(country_code, str) else "")
         except ValueError:
             continue
+    return checked
 
 
 def _int_in(raw: object, low: int, high: int) -> int | None:

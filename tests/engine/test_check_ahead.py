@@ -9,7 +9,7 @@ from contacts.foundations.emails import _valid, is_email
 from contacts.foundations.problems import ProblemCode
 from contacts.foundations.sql import select
 from contacts.models import Contact
-from contacts.services import ChangeSet
+from contacts.services import ChangeSet, engine
 from paths.services import _e164, check_ahead
 from tests.engine.builders import apply, create_contacts, full_values
 
@@ -34,7 +34,7 @@ def test_phone_numbers_and_addresses_are_remembered():
     _e164.cache_clear()
     _valid.cache_clear()
 
-    check_ahead(
+    checked = check_ahead(
         [
             {"value": "+33 6 12 34 56 78"},
             {"value": "06 12 34 56 79", "country_code": "fr"},
@@ -43,6 +43,7 @@ def test_phone_numbers_and_addresses_are_remembered():
         ]
     )
 
+    assert checked == 3  # not the one whose validation is skipped
     assert _e164.cache_info().currsize == 2
     assert _e164("+33612345678", None) == _e164("0612345679", "FR")[:-1] + "8"
     assert _valid.cache_info().currsize == 1 and is_email("someone@example.org")
@@ -88,3 +89,13 @@ def test_text_too_long_for_an_address_is_refused_and_not_remembered():
     assert not is_email(long_text)
     check_ahead([{"value": long_text}])
     assert _valid.cache_info().currsize == 0
+
+
+def test_a_batch_checks_ahead_no_more_than_the_caches_keep(monkeypatch):
+    checked = []
+    monkeypatch.setattr(engine, "check_ahead", lambda paths: checked.append(paths) or len(paths))
+    paths = [{"value": f"+3361234{n:04d}"} for n in range(100)]
+
+    engine._check_ahead([ChangeSet(values={"paths": paths}) for _ in range(1000)])
+
+    assert len(checked) * 101 >= engine.CHECK_AHEAD_LIMIT > (len(checked) - 1) * 101
