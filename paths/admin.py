@@ -104,17 +104,5 @@ class ContactPathInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Frames come from the inline's prefetch: no query per path row.
         self.initial["quiet_time_frames"] = (
-            [
-                {
-                    "name": frame.name,
-                    "days": frame.day_numbers,
-                    "from_hour": frame.from_hour,
-                    "from_min": frame.from_min,
-                    "to_hour": frame.to_hour,
-                    "to_min": frame.to_min,
-                }
-                for frame in self.instance.quiet_time_frames.all()
-            ]
-            if self.instance.pk
-            else []
+            [frame.as_json() for frame in self.instance.quiet_time_frames.all()] if self.instance.pk else []
         )

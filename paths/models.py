@@ -96,6 +96,17 @@ class QuietTimeFrame(models.Model):
     def day_numbers(self) -> list[int]:
         return days_from_mask(self.days)
 
+    def as_json(self) -> dict:
+        """The frame as the engine's items and history carry it (days as numbers)."""
+        return {
+            "name": self.name,
+            "days": self.day_numbers,
+            "from_hour": self.from_hour,
+            "from_min": self.from_min,
+            "to_hour": self.to_hour,
+            "to_min": self.to_min,
+        }
+
 
 def days_from_mask(mask: int) -> list[int]:
     """Sorted day numbers (1 = Sunday … 7 = Saturday) set in a 7-bit mask."""

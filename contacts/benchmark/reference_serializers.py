@@ -105,17 +105,7 @@ def snapshot(contact: Contact) -> dict:
                 "path_id": path.definition_id,
                 "country_code": path.country_code,
                 "skip_validation": path.skip_validation,
-                "quiet_time_frames": [
-                    {
-                        "name": frame.name,
-                        "days": frame.day_numbers,
-                        "from_hour": frame.from_hour,
-                        "from_min": frame.from_min,
-                        "to_hour": frame.to_hour,
-                        "to_min": frame.to_min,
-                    }
-                    for frame in path.quiet_time_frames.all()
-                ],
+                "quiet_time_frames": [frame.as_json() for frame in path.quiet_time_frames.all()],
             }
             for path in paths
         ],

@@ -151,21 +151,27 @@ def instances(model: type[Model], rows: Sequence[Sequence[object]], *, start: in
     connection = connections["default"]
     fields = model._meta.concrete_fields
     attnames, converters = _converters(model, connection)
-    end, built = start + len(fields), []
+    end, built, direct = start + len(fields), [], _unobserved(model)
     for row in rows:
         values = list(row[start:end])
         for index, column, found in converters:
             for convert in found:
                 values[index] = convert(values[index], column, connection)
-        built.append(loaded_instance(model, attnames, values, connection.alias))
+        built.append(loaded_instance(model, attnames, values, connection.alias, direct=direct))
     return built
 
 
-def loaded_instance(model: type[Model], attnames: list[str], values: list[object], alias: str) -> Model:
+def _unobserved(model: type[Model]) -> bool:
+    return not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+
+
+def loaded_instance(
+    model: type[Model], attnames: list[str], values: list[object], alias: str, *, direct: bool | None = None
+) -> Model:
     """What ``Model.from_db`` builds from a full row of field values, without
     ``Model.__init__`` (it sets fifty fields one by one through their descriptors) when
-    nothing listens to the creation of the model's instances."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+    nothing listens to the creation of the model's instances (``direct``: already known)."""
+    if not (_unobserved(model) if direct is None else direct):
         return model.from_db(alias, attnames, values)
     instance = model.__new__(model)
     instance.__dict__.update(zip(attnames, values, strict=True))
