@@ -213,15 +213,13 @@ def _nested_statements(prepared: Prepared) -> list[tuple[str, list]]:
             prepared.paths,
         ),
         (
-            f"DELETE FROM {frames} AS f USING {paths} AS p WHERE f.path_id = p.id AND p.contact_id = ANY(%s::bigint[])",
-            [prepared.contacts[0]],
-        ),
-        (
-            f"INSERT INTO {frames} (path_id, position, name, days, from_hour, from_min, to_hour, to_min) "
-            "SELECT p.id, 0, v.name, v.days, v.from_hour, v.from_min, v.to_hour, v.to_min "
+            # Each path holds one frame before and after (the scenario's), rewritten in place.
+            f"UPDATE {frames} AS f SET name = v.name, days = v.days, from_hour = v.from_hour, "
+            "from_min = v.from_min, to_hour = v.to_hour, to_min = v.to_min "
             "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::smallint[], %s::smallint[], %s::smallint[], "
             "%s::smallint[], %s::smallint[]) AS v(contact_id, definition_id, name, days, from_hour, from_min, "
-            f"to_hour, to_min) JOIN {paths} AS p ON p.contact_id = v.contact_id AND p.definition_id = v.definition_id",
+            f"to_hour, to_min) JOIN {paths} AS p ON p.contact_id = v.contact_id AND p.definition_id = v.definition_id "
+            "WHERE f.path_id = p.id",
             prepared.frames,
         ),
         (

@@ -41,11 +41,13 @@ S = TypeVar("S", bound=ItemState)
 
 @dataclass(frozen=True, slots=True)
 class StoredRow(Generic[S]):
-    """A stored item: its row id, its ``position`` column and its state."""
+    """A stored item: its row id, its ``position`` column, its state, and the ids of the rows
+    it holds in order (a path's quiet time frames), which a write can then update in place."""
 
     row_id: int
     position: int
     state: S
+    below: tuple[int, ...] = ()
 
 
 #: The order of a kind's stored items.
@@ -219,11 +221,18 @@ class NestedKind(ABC, Generic[S]):
     def decode(self, loaded: object) -> list[StoredRow[S]]:
         """A contact's stored items from its ``load_sql`` column."""
         rows = json_loaded(loaded) or ()
-        return [StoredRow(row_id, position, self.from_row(values)) for row_id, position, *values in rows]
+        return [
+            StoredRow(row_id, position, self.from_row(values), self.ids_below(values))
+            for row_id, position, *values in rows
+        ]
 
     @abstractmethod
     def from_row(self, values: Sequence[object]) -> S:
         """An item's state from its ``columns``, as ``load_sql`` carries them."""
+
+    def ids_below(self, values: Sequence[object]) -> tuple[int, ...]:
+        """The ids of the rows an item holds, in order, from its ``load_sql`` values."""
+        return ()
 
     # -- diff and write ------------------------------------------------------------------
 

@@ -22,9 +22,9 @@ if connection.vendor == "postgresql":
     CREATE_BATCH_STATEMENTS = 6
 else:
     #: SQLite sends each write on its own: lock and load; names resolved; the contacts'
-    #: UPDATE; topic links; tags (stale links out, new links); addresses; quiet time frames
-    #: out, paths, frames in; attribute values; history.
-    FULL_BATCH_STATEMENTS = 12
+    #: UPDATE; topic links; tags (stale links out, new links); addresses; paths; quiet time
+    #: frames (as many as before each, rewritten in place); attribute values; history.
+    FULL_BATCH_STATEMENTS = 11
     #: Creating (the tags exist): names resolved; external ids taken; the contacts; group
     #: links; tag links; addresses, paths, frames, attribute values; history.
     CREATE_BATCH_STATEMENTS = 10

@@ -115,6 +115,7 @@ def test_stored_state_is_the_rows_exactly(stored_org):
     assert [(f.name, f.days, f.from_hour, f.from_min) for f in stored.state.nested["paths"][0].frames] == [
         (f.name, tuple(days_from_mask(f.days)), f.from_hour, f.from_min) for f in frames
     ]
+    assert stored.nested_rows["paths"][0].below == tuple(f.pk for f in frames)
     assert stored.state.nested["paths"][1].value == "+33612345678"
 
     attributes = list(ContactAttributeValue.objects.filter(contact_id=contact_id).order_by("position", "id"))

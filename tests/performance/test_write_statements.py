@@ -44,8 +44,9 @@ else:
     # the history INSERT); its health check and history lock need no statement, nor does an
     # Idempotency-Key's lock (writers take turns).
     WRITE_ONLY_PATCH = 7
-    # The names resolved (one statement), then one statement per kind of row written.
-    NESTED_PATCH = 18
+    # The names resolved (one statement), then one statement per kind of row written (the
+    # quiet time frames rewritten in place: one UPDATE where their number does not change).
+    NESTED_PATCH = 17
     IDEMPOTENT_PATCH = WRITE_ONLY_PATCH + 3
     HEALTH_CHECK = 0
     PATCH_BEYOND_GET = 5
