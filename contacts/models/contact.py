@@ -59,8 +59,12 @@ def counter() -> models.PositiveIntegerField:
 
 
 class Contact(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="contacts")
-    uid = models.CharField(max_length=16, unique=True, default=generate_uid, editable=False)
+    # Not indexed alone: every index of the table below leads with the organization, and each
+    # index is one more entry to write on every update of a contact (DESIGN §8).
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="contacts", db_index=False)
+    # Unique by a constraint rather than ``unique=True``, which on PostgreSQL also builds a
+    # pattern index for ``LIKE 'prefix%'``: nothing looks public ids up by prefix.
+    uid = models.CharField(max_length=16, default=generate_uid, editable=False)
     external_id = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True, default="")
     # RESTRICT: a record type in use cannot be deleted, but an organization can (with its contacts).
     record_type = models.ForeignKey(RecordType, on_delete=models.RESTRICT, related_name="contacts")
@@ -137,6 +141,7 @@ class Contact(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
+            models.UniqueConstraint(fields=["uid"], name="contact_unique_uid"),
             models.UniqueConstraint(
                 fields=["organization", "external_id"],
                 condition=~models.Q(external_id=""),
