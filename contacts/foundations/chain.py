@@ -74,6 +74,21 @@ def one_statement() -> Iterator[None]:
         _held.reset(token)
 
 
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """Statements sent inside the block go out without waiting for their results
+    (PostgreSQL: psycopg's pipeline mode), so the database runs one while Python builds
+    the next; a statement whose rows are read waits for those before it. The block ends
+    once the database has run them all, raising the first error as Django would have.
+    Elsewhere nothing changes: each statement runs when it is sent."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
 def _send_held(held: list[Part]) -> None:
     if held:
         parts = list(held)

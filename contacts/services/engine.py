@@ -8,12 +8,13 @@ batch or with a contact's nested data.
 
 import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from contacts.foundations.chain import one_statement
+from contacts.foundations.chain import one_statement, pipelined
 from contacts.foundations.emails import is_email
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.foundations.sql import delete_rows
@@ -33,7 +34,7 @@ from contacts.services.types import (
     UpdateMode,
     UpdateRejected,
 )
-from contacts.services.writes import create_contacts, update_contacts, write_children
+from contacts.services.writes import create_contacts, ensure_wanted_tags, update_contacts, write_children
 from paths.services import check_ahead
 
 BATCH_LIMIT = 1000
@@ -91,8 +92,7 @@ def _apply(
         results: dict[int, ItemResult] = {}
         plans = _plan_items(items, mode=mode, stored=stored, refs=refs, results=results)
         plans = _refuse_external_id_conflicts(organization, plans, items, results)
-        with one_statement():
-            _write(organization, plans, items, results, refs=refs, mode=mode, actor=actor, channel=channel)
+        _write(organization, plans, items, results, refs=refs, mode=mode, actor=actor, channel=channel)
         failed = any(result.status == ItemStatus.ERROR for result in results.values())
         if dry_run or (all_or_none and failed):
             transaction.set_rollback(True)
@@ -226,6 +226,16 @@ def _refuse_external_id_conflicts(
     return kept
 
 
+#: From this many contacts to update on, their writes go out in WRITE_CHUNKS parts, one
+#: statement each (PostgreSQL): the database runs a part while Python builds the next, where
+#: one statement would leave it idle until the whole batch is built (DESIGN §8). Measured on
+#: the batch of 1,000 FULL updates: 0.37 s as one statement, 0.32 s in four parts, no
+#: better in six or eight. Fewer, and a part would cost more than it overlaps. New contacts
+#: are all written in the first part: theirs is not one statement (their ids are read back).
+CHUNKED_FROM = 200
+WRITE_CHUNKS = 4
+
+
 def _write(
     organization: Organization,
     plans: list[Plan],
@@ -237,9 +247,52 @@ def _write(
     actor: Actor,
     channel: Channel,
 ) -> None:
+    """Write the plans: the tags they link first (created once for the batch), then each
+    part's writes as one statement, every part at the same time of change."""
+    now = timezone.now()
+    tag_ids = ensure_wanted_tags(organization=organization, plans=plans, known=refs.tags)
+    parts = _write_parts(plans)
+    with pipelined() if len(parts) > 1 else nullcontext():
+        for part in parts:
+            with one_statement():
+                _write_part(
+                    organization,
+                    part,
+                    items,
+                    results,
+                    tag_ids=tag_ids,
+                    mode=mode,
+                    actor=actor,
+                    channel=channel,
+                    now=now,
+                )
+
+
+def _write_parts(plans: list[Plan]) -> list[list[Plan]]:
+    """The plans in the order they are written, in parts (see CHUNKED_FROM)."""
+    updates = [plan for plan in plans if plan.stored is not None]
+    if len(updates) < CHUNKED_FROM or connection.vendor != "postgresql":
+        return [plans]
+    size = -(-len(updates) // WRITE_CHUNKS)
+    parts = [updates[start : start + size] for start in range(0, len(updates), size)]
+    parts[0] = [plan for plan in plans if plan.stored is None] + parts[0]
+    return parts
+
+
+def _write_part(
+    organization: Organization,
+    plans: list[Plan],
+    items: Sequence[ChangeSet],
+    results: dict[int, ItemResult],
+    *,
+    tag_ids: dict[str, int],
+    mode: UpdateMode,
+    actor: Actor,
+    channel: Channel,
+    now: datetime,
+) -> None:
     """Insert the new contacts (their ids are needed below), then every other write; within
     ``one_statement`` those that need no answer go to the database together."""
-    now = timezone.now()
     new = [plan for plan in plans if plan.stored is None]
     changed = [plan for plan in plans if plan.stored is not None and plan.changed]
     for plan in plans:
@@ -249,7 +302,7 @@ def _write(
     if new:
         contacts.update(create_contacts(organization=organization, plans=new, now=now))
     contact_ids = {index: contact.pk for index, contact in contacts.items()}
-    write_children(organization=organization, plans=[*new, *changed], contact_ids=contact_ids, tags=refs.tags)
+    write_children(plans=[*new, *changed], contact_ids=contact_ids, tag_ids=tag_ids)
     update_contacts(organization=organization, plans=changed, now=now)
     entries = []
     for plan in [*new, *changed]:

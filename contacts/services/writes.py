@@ -56,12 +56,17 @@ def update_contacts(*, organization: Organization, plans: Sequence[Plan], now: d
         update_rows(Contact, rows, sorted(columns), organization_id=organization.pk)
 
 
-def write_children(
-    *, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int], tags: Named
-) -> None:
+def ensure_wanted_tags(*, organization: Organization, plans: Sequence[Plan], known: Named) -> dict[str, int]:
+    """Ids of every tag the plans link, the missing ones created: once for a batch, before
+    any of its writes (``known``: the tags resolution found)."""
+    wanted_names = {name for plan in plans if "tags" in plan.changed for name in plan.state.tags}
+    return ensure_tags(organization=organization, names=wanted_names, known=known)
+
+
+def write_children(*, plans: Sequence[Plan], contact_ids: dict[int, int], tag_ids: dict[str, int]) -> None:
     """Groups, topics, tags and every nested kind of the planned contacts, each kind in a
-    fixed number of statements for the whole batch. ``tags``: the tags resolution found."""
-    write_links(organization=organization, plans=plans, contact_ids=contact_ids, tags=tags)
+    fixed number of statements for the whole batch. ``tag_ids``: ``ensure_wanted_tags``."""
+    write_links(plans=plans, contact_ids=contact_ids, tag_ids=tag_ids)
     for kind in NESTED_KINDS:
         changes = {
             contact_ids[plan.index]: (
@@ -75,11 +80,8 @@ def write_children(
             kind.write(changes)
 
 
-def write_links(*, organization: Organization, plans: Sequence[Plan], contact_ids: dict[int, int], tags: Named) -> None:
-    """Group, topic and tag links: stale ones deleted, new ones inserted. New tags are
-    created first, before any write that ``one_statement`` may hold."""
-    wanted_names = {name for plan in plans if "tags" in plan.changed for name in plan.state.tags}
-    tag_ids = ensure_tags(organization=organization, names=wanted_names, known=tags)
+def write_links(*, plans: Sequence[Plan], contact_ids: dict[int, int], tag_ids: dict[str, int]) -> None:
+    """Group, topic and tag links: stale ones deleted, new ones inserted."""
     group_rows, stale_groups, topic_rows, stale_topics, stale_tags, wanted_tags = [], [], [], [], [], {}
     for plan in plans:
         contact_id = contact_ids[plan.index]

@@ -3,18 +3,22 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contacts.models import Contact, Topic
+from contacts.models import Contact, Tag, Topic
 from contacts.services import ChangeSet
+from contacts.services.engine import CHUNKED_FROM, WRITE_CHUNKS
 from tests.engine.builders import apply, create_contacts, full_values
 
 # Exact on both databases: on SQLite the platform lets Django use the build's real variable
 # limit (contacts/db.py), so bulk statements are not split at 999 parameters.
 SMALL_CONSTANT = 0
+#: From CHUNKED_FROM contacts to update on, PostgreSQL gets their writes in WRITE_CHUNKS
+#: statements instead of one (contacts/services/engine.py), and then no more however many.
+PARTS_EXTRA = WRITE_CHUNKS - 1 if connection.vendor == "postgresql" else 0
 if connection.vendor == "postgresql":
     #: Statements of a batch of FULL updates inside the test's transaction (a request adds
     #: BEGIN and COMMIT): lock and load; every name resolved (record types, groups, topics,
     #: tags, path and attribute definitions); every write in one statement
-    #: (contacts/foundations/chain.py).
+    #: (contacts/foundations/chain.py), or one per part from CHUNKED_FROM contacts on.
     FULL_BATCH_STATEMENTS = 3
     #: Creating (the tags exist): names resolved; external ids taken; the contacts (their
     #: ids are needed); links, tags and addresses in one statement; the paths (their frames
@@ -49,15 +53,18 @@ def full_update_batch(org, ids, topics, start=0):
 def test_batch_of_1000_costs_no_more_queries_than_batch_of_10(nested_org):
     topics = list(Topic.objects.filter(organization=nested_org).values_list("pk", flat=True)[:2])
     ids = create_contacts(nested_org, 1000, nested=2, topics=topics[:1])
-    ids += create_contacts(nested_org, 10, nested=2, topics=topics[:1], start=1000)
-    # The small batch goes first: it creates the new tags both batches use, so that the
-    # comparison is about size alone.
-    small = count_queries(lambda: full_update_batch(nested_org, ids[1000:], topics, start=1000))
-    large = count_queries(lambda: full_update_batch(nested_org, ids[:1000], topics))
-    assert large <= small + SMALL_CONSTANT
-    assert large == FULL_BATCH_STATEMENTS
+    small_ids = create_contacts(nested_org, 10, nested=2, topics=topics[:1], start=1000)
+    threshold_ids = create_contacts(nested_org, CHUNKED_FROM, nested=2, topics=topics[:1], start=1010)
+    # The tags the batches link exist, so that the comparison is about size alone.
+    Tag.objects.bulk_create([Tag(organization=nested_org, name=f"tag{i}b") for i in range(2)])
+    small = count_queries(lambda: full_update_batch(nested_org, small_ids, topics, start=1000))
+    large = count_queries(lambda: full_update_batch(nested_org, ids, topics))
+    at_threshold = count_queries(lambda: full_update_batch(nested_org, threshold_ids, topics, start=1010))
+    assert small == FULL_BATCH_STATEMENTS
+    assert large == at_threshold == small + PARTS_EXTRA
     stored = Contact.objects.get(pk=ids[0])
     assert stored.first_name.endswith("b") and stored.version == 2
+    assert Contact.objects.get(pk=threshold_ids[-1]).first_name == f"First{1009 + CHUNKED_FROM}b"
 
 
 def test_creating_1000_costs_no_more_queries_than_creating_10(nested_org):
