@@ -16,7 +16,8 @@ from contacts.services.engine import CHUNKED_FROM, WRITE_CHUNKS
 from paths.models import QuietTimeFrame
 from tests.engine.builders import apply, create_contacts, full_values
 
-UPDATES = CHUNKED_FROM + 50
+#: Contacts to update: enough for the parts (the items' positions below assume 250).
+UPDATES = 250
 
 
 def _update(n: int, contact_id: int, variant: str = "b") -> ChangeSet:
@@ -24,6 +25,7 @@ def _update(n: int, contact_id: int, variant: str = "b") -> ChangeSet:
 
 
 def test_a_batch_in_parts_writes_what_one_statement_would(nested_org):
+    assert UPDATES >= CHUNKED_FROM
     ids = create_contacts(nested_org, UPDATES + 2)
     tags_before, history_before = Tag.objects.count(), ContactChange.objects.count()
     updates = [_update(n, contact_id) for n, contact_id in enumerate(ids[:UPDATES])]
