@@ -229,8 +229,8 @@ def _refuse_external_id_conflicts(
 #: From this many contacts to update on, their writes go out in WRITE_CHUNKS parts, one
 #: statement each (PostgreSQL): the database runs a part while Python builds the next, where
 #: one statement would leave it idle until the whole batch is built (DESIGN §8). Measured on
-#: FULL updates, four parts against one statement: 0.87× the time at 100 contacts, 0.77× to
-#: 0.89× from 200 to 1,000; below 100, within the noise. New contacts are all written in the
+#: FULL updates, four parts against one statement: 0.87x the time at 100 contacts, 0.77x to
+#: 0.89x from 200 to 1,000; below 100, within the noise. New contacts are all written in the
 #: first part: theirs is not one statement (their ids are read back).
 CHUNKED_FROM = 100
 WRITE_CHUNKS = 4

@@ -3,18 +3,19 @@ contacts/services/engine.py, CHUNKED_FROM). Whatever the parts, the batch is one
 same effect as one statement, one time of change, history in the batch's order, and an
 error in any part leaves nothing written."""
 
+import threading
 from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from contacts.models import Contact, ContactChange, Tag
-from contacts.services import ChangeSet, ItemStatus
+from contacts.models import Channel, Contact, ContactChange, Tag
+from contacts.services import ChangeSet, ItemStatus, UpdateMode, apply_updates
 from contacts.services import engine as engine_module
 from contacts.services.engine import CHUNKED_FROM, WRITE_CHUNKS
 from paths.models import QuietTimeFrame
-from tests.engine.builders import apply, create_contacts, full_values
+from tests.engine.builders import ACTOR, apply, create_contacts, full_values
 
 #: Contacts to update: enough for the parts (the items' positions below assume 250).
 UPDATES = 250
@@ -75,13 +76,17 @@ def test_a_batch_in_parts_writes_what_one_statement_would(nested_org):
     assert [row.contact_id for row in history] == written
 
 
-def test_an_error_in_a_later_part_leaves_nothing_written(nested_org):
+@pytest.mark.parametrize(("claimer", "holder"), [(UPDATES - 1, 0), (1, UPDATES - 1)], ids=["last part", "first part"])
+def test_an_error_in_any_part_leaves_nothing_written(nested_org, claimer, holder):
     ids = create_contacts(nested_org, UPDATES)
     items = [_update(n, contact_id) for n, contact_id in enumerate(ids)]
-    # The last contact claims the first one's external id. The engine refuses that before
-    # writing; let it through, so that only the database's constraint stops the last part.
-    items[-1] = ChangeSet(
-        values=full_values(UPDATES - 1, variant="b") | {"topics": [], "external_id": "ext-0"}, contact_id=ids[-1]
+    # One contact claims another's external id. The engine refuses that before writing; let
+    # it through, so that only the database's constraint stops the part that holds it, while
+    # the parts after it are already on their way (first part) or the ones before it are
+    # written (last part).
+    items[claimer] = ChangeSet(
+        values=full_values(claimer, variant="b") | {"topics": [], "external_id": f"ext-{holder}"},
+        contact_id=ids[claimer],
     )
     history_before = ContactChange.objects.count()
 
@@ -91,8 +96,11 @@ def test_an_error_in_a_later_part_leaves_nothing_written(nested_org):
 
     assert set(Contact.objects.filter(pk__in=ids).values_list("version", flat=True)) == {1}
     assert Contact.objects.get(pk=ids[0]).first_name == "First0a"
-    assert Contact.objects.get(pk=ids[-1]).external_id == f"ext-{UPDATES - 1}"
+    assert Contact.objects.get(pk=ids[claimer]).external_id == f"ext-{claimer}"
     assert ContactChange.objects.count() == history_before
+    # The connection is usable afterwards, in and out of pipeline mode.
+    assert apply(nested_org, [_update(5, ids[5], variant="c")])[0].status == ItemStatus.UPDATED
+    assert Contact.objects.get(pk=ids[5]).first_name == "First5c"
 
 
 def test_below_the_threshold_one_statement_writes_the_batch(nested_org):
@@ -106,3 +114,59 @@ def test_below_the_threshold_one_statement_writes_the_batch(nested_org):
     chains = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("WITH part0")]
     assert len(chains) == (1 if connection.vendor == "postgresql" else 0)
     assert Contact.objects.get(pk=ids[-1]).first_name == f"First{CHUNKED_FROM - 2}b"
+
+
+def test_a_dry_run_in_parts_answers_and_keeps_nothing(nested_org):
+    ids = create_contacts(nested_org, UPDATES)
+    history_before = ContactChange.objects.count()
+
+    results = apply_updates(
+        organization=nested_org,
+        items=[_update(n, contact_id) for n, contact_id in enumerate(ids)],
+        mode=UpdateMode.FULL,
+        actor=ACTOR,
+        channel=Channel.NATIVE,
+        dry_run=True,
+    )
+
+    assert [result.status for result in results] == [ItemStatus.UPDATED] * UPDATES
+    assert results[-1].changes["first_name"] == {"before": f"First{UPDATES - 1}a", "after": f"First{UPDATES - 1}b"}
+    assert set(Contact.objects.filter(pk__in=ids).values_list("version", flat=True)) == {1}
+    assert QuietTimeFrame.objects.filter(path__contact_id=ids[-1]).get().from_hour == 22
+    assert ContactChange.objects.count() == history_before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_batches_in_parts_serialize(nested_org):
+    """Two batches over the same contacts, in opposite orders, each written in parts: both
+    commit (the locks are taken in id order, before any part is sent), one after the other."""
+    ids = create_contacts(nested_org, UPDATES)
+    batches = [
+        [_update(n, contact_id, variant=variant) for n, contact_id in enumerate(ids)][::step]
+        for variant, step in (("b", 1), ("c", -1))
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run(items: list[ChangeSet]) -> None:
+        try:
+            barrier.wait()
+            outcomes.append({result.status for result in apply(nested_org, items)})
+        except Exception as error:  # reported below, with the other thread's outcome
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(items,)) for items in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert outcomes == [{ItemStatus.UPDATED}, {ItemStatus.UPDATED}]
+    assert set(Contact.objects.filter(pk__in=ids).values_list("version", flat=True)) == {3}
+    # Whole batches, never a mix: every contact holds the variant of the batch that came last.
+    last = {name[-1] for name in Contact.objects.filter(pk__in=ids).values_list("first_name", flat=True)}
+    assert len(last) == 1
+    assert ContactChange.objects.filter(contact_id__in=ids, version=3).count() == UPDATES
