@@ -7,11 +7,11 @@ batch or with a contact's nested data.
 """
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from contacts.foundations.chain import one_statement, pipelined
@@ -21,6 +21,7 @@ from contacts.foundations.sql import delete_rows
 from contacts.models import Channel, Contact, Mode, Organization
 from contacts.services.history import Entry, detach_history, record_changes
 from contacts.services.kinds import NESTED_KINDS
+from contacts.services.parts import item_parts, planned_by_part, write_parts
 from contacts.services.planning import Plan, plan_item
 from contacts.services.resolution import resolve_references
 from contacts.services.state import StoredContact, delete_links, describe_changes, lock_and_load
@@ -90,9 +91,9 @@ def _apply(
         )
         refs = resolve_references(organization=organization, items=items, stored=stored)
         results: dict[int, ItemResult] = {}
-        plans = _plan_items(items, mode=mode, stored=stored, refs=refs, results=results)
-        plans = _refuse_external_id_conflicts(organization, plans, items, results)
-        _write(organization, plans, items, results, refs=refs, mode=mode, actor=actor, channel=channel)
+        _plan_and_write(
+            organization, items, stored=stored, refs=refs, results=results, mode=mode, actor=actor, channel=channel
+        )
         failed = any(result.status == ItemStatus.ERROR for result in results.values())
         if dry_run or (all_or_none and failed):
             transaction.set_rollback(True)
@@ -145,16 +146,19 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 def _plan_items(
     items: Sequence[ChangeSet],
+    indices: range,
     *,
     mode: UpdateMode,
     stored: dict[int, StoredContact],
     refs: References,
     results: dict[int, ItemResult],
+    seen: set[int],
 ) -> list[Plan]:
-    """The plan of every valid item; each refused one gets its result with every problem."""
+    """The plan of every valid item among ``indices``; each refused one gets its result with
+    every problem. ``seen``: the contacts the batch's items planned so far name."""
     plans: list[Plan] = []
-    seen: set[int] = set()
-    for index, item in enumerate(items):
+    for index in indices:
+        item = items[index]
         if item.contact_id is not None and item.contact_id in seen:
             # Two changes of one contact in one batch would both be planned from the same
             # stored state; the first one stands, the repeat is refused.
@@ -226,34 +230,38 @@ def _refuse_external_id_conflicts(
     return kept
 
 
-#: From this many contacts to update on, their writes go out in WRITE_CHUNKS parts, one
-#: statement each (PostgreSQL): the database runs a part while Python builds the next, where
-#: one statement would leave it idle until the whole batch is built (DESIGN §8). Measured on
-#: FULL updates, four parts against one statement: 0.87x the time at 100 contacts, 0.77x to
-#: 0.89x from 200 to 1,000; below 100, within the noise. New contacts are all written in the
-#: first part: theirs is not one statement (their ids are read back).
-CHUNKED_FROM = 100
-WRITE_CHUNKS = 4
-
-
-def _write(
+def _plan_and_write(
     organization: Organization,
-    plans: list[Plan],
     items: Sequence[ChangeSet],
-    results: dict[int, ItemResult],
     *,
+    stored: dict[int, StoredContact],
     refs: References,
+    results: dict[int, ItemResult],
     mode: UpdateMode,
     actor: Actor,
     channel: Channel,
 ) -> None:
-    """Write the plans: the tags they link first (created once for the batch), then each
-    part's writes as one statement, every part at the same time of change."""
+    """Plan the items and write the valid ones, all at one time of change, each part's tags
+    found or created before its writes. A large batch is written in parts, each part's
+    statement sent while Python builds the next, and planned part by part when it can be
+    (``contacts/services/parts.py``)."""
     now = timezone.now()
-    tag_ids = ensure_wanted_tags(organization=organization, plans=plans, known=refs.tags)
-    parts = _write_parts(plans)
-    with pipelined() if len(parts) > 1 else nullcontext():
+    seen: set[int] = set()
+    tag_ids = {name: tag.pk for name, tag in refs.tags.by_name.items()}
+
+    def plan(indices: range) -> list[Plan]:
+        plans = _plan_items(items, indices, mode=mode, stored=stored, refs=refs, results=results, seen=seen)
+        return _refuse_external_id_conflicts(organization, plans, items, results)
+
+    if planned_by_part(items, mode=mode, stored=stored):
+        parts: Iterable[list[Plan]] = (plan(indices) for indices in item_parts(len(items)))
+        in_parts = True
+    else:
+        parts = write_parts(plan(range(len(items))))
+        in_parts = len(parts) > 1
+    with pipelined() if in_parts else nullcontext():
         for part in parts:
+            tag_ids |= ensure_wanted_tags(organization=organization, plans=part, known=tag_ids)
             with one_statement():
                 _write_part(
                     organization,
@@ -266,17 +274,6 @@ def _write(
                     channel=channel,
                     now=now,
                 )
-
-
-def _write_parts(plans: list[Plan]) -> list[list[Plan]]:
-    """The plans in the order they are written, in parts (see CHUNKED_FROM)."""
-    updates = [plan for plan in plans if plan.stored is not None]
-    if len(updates) < CHUNKED_FROM or connection.vendor != "postgresql":
-        return [plans]
-    size = -(-len(updates) // WRITE_CHUNKS)
-    parts = [updates[start : start + size] for start in range(0, len(updates), size)]
-    parts[0] = [plan for plan in plans if plan.stored is None] + parts[0]
-    return parts
 
 
 def _write_part(

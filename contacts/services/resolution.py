@@ -98,10 +98,10 @@ def resolve_many(named: Named, raw: object, *, by: str, at: Location, label: str
     return found, problems
 
 
-def ensure_tags(*, organization: Organization, names: set[str], known: Named) -> dict[str, int]:
+def ensure_tags(*, organization: Organization, names: set[str], known: Mapping[str, int]) -> dict[str, int]:
     """Ids of the tags named, creating the missing ones (tags are free labels; DESIGN §5.1).
-    ``known``: the tags resolution found; only the others are looked up again."""
-    ids = {name: known.by_name[name].pk for name in names if name in known.by_name}
+    ``known``: tag ids by name already found; only the others are looked up again."""
+    ids = {name: known[name] for name in names if name in known}
     missing = names - ids.keys()
     if not missing:
         return ids

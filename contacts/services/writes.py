@@ -2,10 +2,9 @@
 with one statement for the whole batch (DESIGN §4: the query count never grows with the
 batch; §9: only the columns that change)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from contacts.foundations.lookup import Named
 from contacts.foundations.sql import delete_rows, insert_rows, update_rows
 from contacts.models import Contact, ContactTag, Organization
 from contacts.services.kinds import NESTED_KINDS
@@ -56,9 +55,11 @@ def update_contacts(*, organization: Organization, plans: Sequence[Plan], now: d
         update_rows(Contact, rows, sorted(columns), organization_id=organization.pk)
 
 
-def ensure_wanted_tags(*, organization: Organization, plans: Sequence[Plan], known: Named) -> dict[str, int]:
-    """Ids of every tag the plans link, the missing ones created: once for a batch, before
-    any of its writes (``known``: the tags resolution found)."""
+def ensure_wanted_tags(
+    *, organization: Organization, plans: Sequence[Plan], known: Mapping[str, int]
+) -> dict[str, int]:
+    """Ids of every tag the plans link, the missing ones created, before the plans' writes
+    (``known``: tag ids by name already found)."""
     wanted_names = {name for plan in plans if "tags" in plan.changed for name in plan.state.tags}
     return ensure_tags(organization=organization, names=wanted_names, known=known)
 

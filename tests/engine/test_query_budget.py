@@ -5,14 +5,14 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, Tag, Topic
 from contacts.services import ChangeSet
-from contacts.services.engine import CHUNKED_FROM, WRITE_CHUNKS
+from contacts.services.parts import CHUNKED_FROM, WRITE_CHUNKS
 from tests.engine.builders import apply, create_contacts, full_values
 
 # Exact on both databases: on SQLite the platform lets Django use the build's real variable
 # limit (contacts/db.py), so bulk statements are not split at 999 parameters.
 SMALL_CONSTANT = 0
 #: From CHUNKED_FROM contacts to update on, PostgreSQL gets their writes in WRITE_CHUNKS
-#: statements instead of one (contacts/services/engine.py), and then no more however many.
+#: statements instead of one (contacts/services/parts.py), and then no more however many.
 PARTS_EXTRA = WRITE_CHUNKS - 1 if connection.vendor == "postgresql" else 0
 if connection.vendor == "postgresql":
     #: Statements of a batch of FULL updates inside the test's transaction (a request adds

@@ -1,5 +1,5 @@
 """A large batch's writes go out in parts, each sent while the next is built (PostgreSQL;
-contacts/services/engine.py, CHUNKED_FROM). Whatever the parts, the batch is one change: the
+contacts/services/parts.py). Whatever the parts, the batch is one change: the
 same effect as one statement, one time of change, history in the batch's order, and an
 error in any part leaves nothing written."""
 
@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Channel, Contact, ContactChange, Tag
 from contacts.services import ChangeSet, ItemStatus, UpdateMode, apply_updates
 from contacts.services import engine as engine_module
-from contacts.services.engine import CHUNKED_FROM, WRITE_CHUNKS
+from contacts.services.parts import CHUNKED_FROM, WRITE_CHUNKS
 from paths.models import QuietTimeFrame
 from tests.engine.builders import ACTOR, apply, create_contacts, full_values
 
@@ -170,3 +170,74 @@ def test_concurrent_batches_in_parts_serialize(nested_org):
     last = {name[-1] for name in Contact.objects.filter(pk__in=ids).values_list("first_name", flat=True)}
     assert len(last) == 1
     assert ContactChange.objects.filter(contact_id__in=ids, version=3).count() == UPDATES
+
+
+def _chains_sent_when_planning(captured: CaptureQueriesContext) -> tuple[list[int], mock._patch]:
+    """Spy on planning: the number of contact writes sent each time a part is planned."""
+    sent: list[int] = []
+    plan_items = engine_module._plan_items
+
+    def spy(*args, **kwargs):
+        sent.append(sum('UPDATE "contacts_contact" ' in query["sql"] for query in captured.captured_queries))
+        return plan_items(*args, **kwargs)
+
+    return sent, mock.patch.object(engine_module, "_plan_items", spy)
+
+
+def test_a_batch_of_updates_is_planned_part_by_part(nested_org):
+    ids = create_contacts(nested_org, UPDATES)
+    items = [_update(n, contact_id) for n, contact_id in enumerate(ids)]
+    # The same contact again in the last part (refused: the first one stands), a refused
+    # item in the second, and a new tag named in the first and the third parts.
+    items[-1] = _update(0, ids[0], variant="z")
+    items[70] = ChangeSet(
+        values=full_values(70, variant="b") | {"topics": [], "record_type_name": "No such type"}, contact_id=ids[70]
+    )
+    for n in (3, 140):
+        items[n] = ChangeSet(values=full_values(n, variant="b") | {"topics": [], "tags": ["fresh"]}, contact_id=ids[n])
+    tags_before = Tag.objects.count()
+
+    with CaptureQueriesContext(connection) as captured:
+        sent, spy = _chains_sent_when_planning(captured)
+        with spy:
+            results = apply(nested_org, items)
+
+    if connection.vendor == "postgresql":
+        assert sent == list(range(WRITE_CHUNKS))  # each part planned after the one before was sent
+    else:
+        assert sent == [0]
+    statuses = [result.status for result in results]
+    assert statuses.count(ItemStatus.UPDATED) == UPDATES - 2
+    assert results[-1].problems[0].code == "duplicate" and results[70].problems[0].location == ("record_type_name",)
+    assert Contact.objects.get(pk=ids[0]).first_name == "First0b"
+    assert Contact.objects.get(pk=ids[70]).version == 1
+    assert Contact.objects.get(pk=ids[UPDATES - 2]).first_name == f"First{UPDATES - 2}b"
+    assert Tag.objects.count() == tags_before + 2  # "tag0b" and "fresh", each created once
+    for n in (3, 140):
+        assert list(Contact.objects.get(pk=ids[n]).tags.values_list("name", flat=True)) == ["fresh"]
+    assert (
+        len(set(ContactChange.objects.filter(contact_id__in=ids).exclude(version=1).values_list("at", flat=True))) == 1
+    )
+
+
+def test_a_batch_that_claims_an_external_id_is_planned_whole_first(nested_org):
+    """An external id two items of different parts claim: the first claim stands, as when
+    the batch is one part."""
+    ids = create_contacts(nested_org, UPDATES)
+    items = [_update(n, contact_id) for n, contact_id in enumerate(ids)]
+    for n in (10, 200):
+        items[n] = ChangeSet(
+            values=full_values(n, variant="b") | {"topics": [], "external_id": "claimed"}, contact_id=ids[n]
+        )
+
+    with CaptureQueriesContext(connection) as captured:
+        sent, spy = _chains_sent_when_planning(captured)
+        with spy:
+            results = apply(nested_org, items)
+
+    assert sent == [0]
+    assert results[10].status == ItemStatus.UPDATED
+    assert results[200].problems[0].code == "external_id_taken"
+    assert Contact.objects.get(pk=ids[10]).external_id == "claimed"
+    assert Contact.objects.get(pk=ids[200]).external_id == "ext-200"
+    assert Contact.objects.get(pk=ids[201]).first_name == "First201b"

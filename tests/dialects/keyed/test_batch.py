@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactChange
 from contacts.services import ChangeSet
-from contacts.services.engine import WRITE_CHUNKS
+from contacts.services.parts import WRITE_CHUNKS
 from tests.dialects.keyed.conftest import DASH, assert_reply, create_contact
 from tests.engine.builders import apply
 
@@ -176,7 +176,7 @@ def test_more_than_1000_items_are_refused_and_nothing_is_written(keyed, native, 
 
 
 # The budget is exact on PostgreSQL, where a large batch's writes go out in WRITE_CHUNKS
-# statements instead of one (contacts/services/engine.py). Django splits SQLite bulk
+# statements instead of one (contacts/services/parts.py). Django splits SQLite bulk
 # statements to stay under its 999-variable limit, which DESIGN §9 allows: one more query per
 # ~900 parameters. A keyed item of this test binds fewer than 120 parameters across all its
 # statements.
