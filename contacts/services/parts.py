@@ -43,7 +43,7 @@ def planned_by_part(items: Sequence[ChangeSet], *, mode: UpdateMode, stored: dic
 
 
 def item_parts(count: int) -> list[range]:
-    """The items' indices in WRITE_CHUNKS parts, in order."""
+    """``count`` indices in WRITE_CHUNKS parts of one size (the last may be shorter), in order."""
     size = -(-count // WRITE_CHUNKS)
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
@@ -55,8 +55,7 @@ def write_parts(plans: list[Plan]) -> list[list[Plan]]:
     updates = [plan for plan in plans if plan.stored is not None]
     if len(updates) < CHUNKED_FROM or connection.vendor != "postgresql":
         return [plans]
-    size = -(-len(updates) // WRITE_CHUNKS)
-    parts = [updates[start : start + size] for start in range(0, len(updates), size)]
+    parts = [updates[indices.start : indices.stop] for indices in item_parts(len(updates))]
     parts[0] = [plan for plan in plans if plan.stored is None] + parts[0]
     return parts
 
