@@ -72,6 +72,7 @@ def render_text(figures: dict, verdicts: list[Verdict], notes: list[str]) -> lis
         f"Database: {setup['database']} ({setup['cpus']} CPUs). {setup['rounds']} round(s); in each, every contender "
         "runs once, in an order that rotates each round, after the written tables are vacuumed and analysed. "
         "Medians [min to max] over the rounds.",
+        f"Machine pace: {_pace(setup)}.",
         "",
         f"Batch of {figures['batch']['size']:,} FULL updates, in-process:",
     ]
@@ -117,6 +118,16 @@ def render_text(figures: dict, verdicts: list[Verdict], notes: list[str]) -> lis
     if notes:
         lines += ["", "Notes:", *(f"  {note}" for note in notes)]
     return lines
+
+
+def _pace(setup: dict) -> str:
+    """The pace line: what the absolute figures should be read against."""
+    pace = setup["pace_seconds"]
+    return (
+        f"a fixed pure-Python workload took {_spread(pace['start'])} at the start and {_spread(pace['end'])} at the "
+        "end (lower is faster). Milliseconds and rates move with it, ratios do not: compare two runs' absolute "
+        "figures only when their paces are alike"
+    )
 
 
 def _latency(figure: dict) -> str:

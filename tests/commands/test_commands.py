@@ -14,6 +14,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from attributes.models import AttributeDefinition
+from contacts.benchmark.machine import REPEATS
 from contacts.benchmark.verdicts import TARGETS
 from contacts.models import ApiKey, Contact, Group, Membership, Organization, RecordType
 from paths.models import PathDefinition
@@ -211,6 +212,9 @@ def test_benchmark_prints_a_verdict_for_every_target_and_leaves_nothing_behind()
         # Counted on a kept connection, as a server's: its health check is in every figure.
         assert report["statements"]["patch"]["health_check"] == report["statements"]["get"]["health_check"] == 1
     assert report["batch"]["engine"]["seconds"]["median"] > 0
+    # The machine's pace, taken before and after the measurements, each over every repeat.
+    paces = report["setup"]["pace_seconds"]
+    assert all(len(paces[when]["values"]) == REPEATS and paces[when]["min"] > 0 for when in ("start", "end"))
     assert len(report["batch"]["engine"]["seconds"]["values"]) == 2
     sql_measured = connection.vendor == "postgresql"
     assert (verdicts["batch.engine_vs_sql"]["status"] != "SKIP") == sql_measured

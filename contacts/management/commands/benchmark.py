@@ -7,8 +7,9 @@ yardstick on a sample, single FULL updates through the engine, and — unless ``
 — single PATCHes and a batch over HTTP against a gunicorn it starts. Then it counts the
 statements of a PATCH and a GET, drives PATCHes at concurrency 8 with ``wrk`` (when
 installed), and with ``--scale`` measures the batch in organizations of growing size. It
-prints the figures and a PASS/FAIL verdict per target (``--json``: all of it as JSON), and
-deletes its organizations afterwards.
+times a fixed pure-Python workload at the start and at the end (the machine's pace,
+``contacts.benchmark.machine``), prints the figures and a PASS/FAIL verdict per target
+(``--json``: all of it as JSON), and deletes its organizations afterwards.
 """
 
 import json
@@ -24,6 +25,7 @@ from contacts.auth.keys import issue_api_key
 from contacts.benchmark import http
 from contacts.benchmark.contenders import EngineBatch, EngineSingles, SerializerSample, SqlReference
 from contacts.benchmark.database import drop_organization, vacuum
+from contacts.benchmark.machine import pace
 from contacts.benchmark.report import batch_figures, http_figures, latency_figures, render_text
 from contacts.benchmark.rounds import Spread, run_rounds
 from contacts.benchmark.scale import DEFAULT_SIZES, measure_scale
@@ -96,6 +98,7 @@ class Command(BaseCommand):
         setup = {"database": connection.vendor, "cpus": os.cpu_count(), "size": options["size"]}
         setup |= {"rounds": options["rounds"], "python": sys.version.split()[0]}
         figures: dict = {"setup": setup | {"started": timezone.now().isoformat(timespec="seconds")}}
+        pace_at_start = pace()
         self._measure_organization(options, figures, remarks)
         if connection.vendor != "postgresql":
             remarks["batch.engine_vs_sql"] = "the SQL reference needs PostgreSQL"
@@ -112,6 +115,7 @@ class Command(BaseCommand):
             figures["scale"] = result.as_json()
         else:
             remarks["scale"] = "run with --scale"
+        figures["setup"]["pace_seconds"] = {"start": pace_at_start.as_json(), "end": pace().as_json()}
         return figures, remarks, notes
 
     def _measure_organization(self, options: dict, figures: dict, remarks: dict[str, str]) -> None:
@@ -207,7 +211,7 @@ class Command(BaseCommand):
         setup = figures["setup"]
         measured = (
             f"{setup['started']}, {setup['database']}, {setup['cpus']} CPUs, batch of {figures['batch']['size']:,}, "
-            f"{setup['rounds']} round(s)"
+            f"{setup['rounds']} round(s), machine pace {setup['pace_seconds']['start']['median']:.3f} s"
         )
         with open(path, encoding="utf-8") as document:
             text = document.read()
