@@ -122,11 +122,13 @@ def render_text(figures: dict, verdicts: list[Verdict], notes: list[str]) -> lis
 
 def _pace(setup: dict) -> str:
     """The pace line: what the absolute figures should be read against."""
-    pace = setup["pace_seconds"]
+    start, end = setup["pace"]["start"], setup["pace"]["end"]
     return (
-        f"a fixed pure-Python workload took {_spread(pace['start'])} at the start and {_spread(pace['end'])} at the "
-        "end (lower is faster). Milliseconds and rates move with it, ratios do not: compare two runs' absolute "
-        "figures only when their paces are alike"
+        f"a fixed pure-Python workload took {_spread(start['python_seconds'])} at the start and "
+        f"{_spread(end['python_seconds'])} at the end, a database round trip (SELECT 1) "
+        f"{_spread(start['round_trip_ms'], ' ms')} and {_spread(end['round_trip_ms'], ' ms')} (lower is faster). "
+        "Milliseconds and rates move with them, ratios do not: compare two runs' absolute figures only when their "
+        "paces are alike"
     )
 
 

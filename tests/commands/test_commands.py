@@ -213,8 +213,12 @@ def test_benchmark_prints_a_verdict_for_every_target_and_leaves_nothing_behind()
         assert report["statements"]["patch"]["health_check"] == report["statements"]["get"]["health_check"] == 1
     assert report["batch"]["engine"]["seconds"]["median"] > 0
     # The machine's pace, taken before and after the measurements, each over every repeat.
-    paces = report["setup"]["pace_seconds"]
-    assert all(len(paces[when]["values"]) == REPEATS and paces[when]["min"] > 0 for when in ("start", "end"))
+    paces = report["setup"]["pace"]
+    assert all(
+        len(paces[when][measure]["values"]) == REPEATS and paces[when][measure]["min"] > 0
+        for when in ("start", "end")
+        for measure in ("python_seconds", "round_trip_ms")
+    )
     assert len(report["batch"]["engine"]["seconds"]["values"]) == 2
     sql_measured = connection.vendor == "postgresql"
     assert (verdicts["batch.engine_vs_sql"]["status"] != "SKIP") == sql_measured

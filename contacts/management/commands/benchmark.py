@@ -7,8 +7,8 @@ yardstick on a sample, single FULL updates through the engine, and — unless ``
 — single PATCHes and a batch over HTTP against a gunicorn it starts. Then it counts the
 statements of a PATCH and a GET, drives PATCHes at concurrency 8 with ``wrk`` (when
 installed), and with ``--scale`` measures the batch in organizations of growing size. It
-times a fixed pure-Python workload at the start and at the end (the machine's pace,
-``contacts.benchmark.machine``), prints the figures and a PASS/FAIL verdict per target
+times a fixed pure-Python workload and a database round trip at the start and at the end
+(the machine's pace, ``contacts.benchmark.machine``), prints the figures and a PASS/FAIL verdict per target
 (``--json``: all of it as JSON), and deletes its organizations afterwards.
 """
 
@@ -115,7 +115,7 @@ class Command(BaseCommand):
             figures["scale"] = result.as_json()
         else:
             remarks["scale"] = "run with --scale"
-        figures["setup"]["pace_seconds"] = {"start": pace_at_start.as_json(), "end": pace().as_json()}
+        figures["setup"]["pace"] = {"start": pace_at_start, "end": pace()}
         return figures, remarks, notes
 
     def _measure_organization(self, options: dict, figures: dict, remarks: dict[str, str]) -> None:
@@ -211,7 +211,8 @@ class Command(BaseCommand):
         setup = figures["setup"]
         measured = (
             f"{setup['started']}, {setup['database']}, {setup['cpus']} CPUs, batch of {figures['batch']['size']:,}, "
-            f"{setup['rounds']} round(s), machine pace {setup['pace_seconds']['start']['median']:.3f} s"
+            f"{setup['rounds']} round(s), machine pace {setup['pace']['start']['python_seconds']['median']:.3f} s "
+            f"and {setup['pace']['start']['round_trip_ms']['median']:.3f} ms"
         )
         with open(path, encoding="utf-8") as document:
             text = document.read()
