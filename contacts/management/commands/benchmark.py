@@ -8,8 +8,8 @@ yardstick on a sample, single FULL updates through the engine, and — unless ``
 statements of a PATCH and a GET, drives PATCHes at concurrency 8 with ``wrk`` (when
 installed), and with ``--scale`` measures the batch in organizations of growing size. It
 times a fixed pure-Python workload and a database round trip at the start and at the end
-(the machine's pace, ``contacts.benchmark.machine``), prints the figures and a PASS/FAIL verdict per target
-(``--json``: all of it as JSON), and deletes its organizations afterwards.
+(the machine's pace, ``contacts.benchmark.machine``), prints the figures and a PASS/FAIL
+verdict per target (``--json``: all of it as JSON), and deletes its organizations afterwards.
 """
 
 import json
