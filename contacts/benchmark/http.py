@@ -148,15 +148,24 @@ def warm_up(server: Server, scenario: Scenario, secret: str, *, seconds: float =
         return sum(pool.map(send, range(clients)))
 
 
+def headers(secret: str) -> dict[str, str]:
+    """What every request of the benchmark carries: the key and a JSON body."""
+    return {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+
+
 def session(secret: str) -> requests.Session:
     client = requests.Session()
-    client.headers.update({"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+    client.headers.update(headers(secret))
     return client
 
 
 def _refuse_failure(response: requests.Response, what: str) -> None:
-    if response.status_code != 200:
-        raise RuntimeError(f"{what} answered {response.status_code}: {response.text[:500]}")
+    _refuse_status(response.status_code, response.text, what)
+
+
+def _refuse_status(status: int, text: str, what: str) -> None:
+    if status != 200:
+        raise RuntimeError(f"{what} answered {status}: {text[:500]}")
 
 
 @dataclass
@@ -186,20 +195,19 @@ class HttpSingles:
             (f"{base}/{self.scenario.contact_ids[n]}", json.dumps(wire_values(n, variant)).encode()) for n in indices
         ]
         address = urlsplit(self.server.url)
-        headers = {"Authorization": f"Bearer {self.secret}", "Content-Type": "application/json"}
+        sent_headers = headers(self.secret)
         times = []
         for path, body in requests_:
             start = time.perf_counter()
             client = HTTPConnection(address.hostname, address.port, timeout=TIMEOUT)
             try:
-                client.request("PATCH", path, body=body, headers=headers)
+                client.request("PATCH", path, body=body, headers=sent_headers)
                 response = client.getresponse()
                 answer = response.read()
             finally:
                 client.close()
             times.append(time.perf_counter() - start)
-            if response.status != 200:
-                raise RuntimeError(f"PATCH answered {response.status}: {answer[:500].decode(errors='replace')}")
+            _refuse_status(response.status, answer.decode(errors="replace"), "PATCH")
         return Measured(tuple(times))
 
 
