@@ -11,6 +11,7 @@ goes first, on a new connection that the measured requests then keep: authentica
 key as used at most once a minute, and the figure is the one of a key in use.
 """
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass
@@ -59,7 +60,12 @@ def count_statements(scenario: Scenario, secret: str, *, variant: int) -> dict[s
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     url = f"/rest/contacts/{scenario.organization.pk}/{scenario.contact_ids[0]}"
     counted = {}
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]), warnings.catch_warnings():
+    with (
+        override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]),
+        warnings.catch_warnings(),
+        # The requests' log lines would land among the command's progress messages.
+        mock.patch.object(logging.getLogger("contacts.requests"), "disabled", True),
+    ):
         # WhiteNoise warns when static files were not collected: they play no part here.
         warnings.filterwarnings("ignore", message="No directory at")
         # The unmeasured GET opens a connection of its own, which the measured requests keep

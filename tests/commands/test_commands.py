@@ -190,7 +190,7 @@ def test_demo_curl_line_lists_the_demo_contacts(db):
 
 
 @pytest.mark.django_db(transaction=True)  # the benchmark vacuums its tables, outside any transaction
-def test_benchmark_prints_a_verdict_for_every_target_and_leaves_nothing_behind():
+def test_benchmark_prints_a_verdict_for_every_target_and_leaves_nothing_behind(caplog):
     # As after a long run: the command's connection is past its age (CONN_MAX_AGE).
     connection.ensure_connection()
     connection.close_at = time.monotonic() - 1
@@ -225,6 +225,8 @@ def test_benchmark_prints_a_verdict_for_every_target_and_leaves_nothing_behind()
     assert set(report["scale"]["sizes"]) == {"20", "50"}
     assert not Organization.objects.exists()
     assert not Contact.objects.exists()
+    # The in-process requests that count statements log nothing among the progress messages.
+    assert not [record for record in caplog.records if record.name == "contacts.requests"]
 
 
 def test_benchmark_refuses_scale_sizes_smaller_than_the_batch(db):
