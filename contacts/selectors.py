@@ -12,6 +12,7 @@ from attributes.selectors import attribute_values_prefetch
 from attributes.services import validate_attribute_values
 from contacts.ids import parse_id
 from contacts.models import Contact, ContactChange, ContactTag, Organization
+from contacts.services.history import settled_change_ids
 from paths.models import PathDefinition
 from paths.selectors import contact_paths_prefetch
 
@@ -45,10 +46,13 @@ def contact_history(organization: Organization, contact_id: int) -> QuerySet[Con
 def changes_after(
     organization: Organization, after: int, limit: int, modes: Iterable[str] | None = None
 ) -> list[ContactChange]:
-    """The organization's next changes after the change ``after``, oldest first: in commit
-    order, since history ids grow in commit order per organization
-    (``contacts.services.history``)."""
-    changes = ContactChange.objects.filter(organization=organization, id__gt=after)
+    """The organization's next changes after the change ``after``, oldest first, up to its
+    settled id (``contacts.services.history``): a change still committing is left for a
+    later read, so a reader that goes on from the last id it was given skips none."""
+    settled = settled_change_ids([organization.pk])[organization.pk]
+    if settled <= after:
+        return []
+    changes = ContactChange.objects.filter(organization=organization, id__gt=after, id__lte=settled)
     if modes is not None:
         changes = changes.filter(mode__in=list(modes))
     return list(changes.order_by("id")[:limit])

@@ -173,7 +173,7 @@ def _contact_statements(prepared: Prepared) -> list[tuple[str, list]]:
             f"SELECT id FROM {contacts} WHERE organization_id = %s AND id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",
             [org, prepared.contacts[0]],
         ),
-        ("SELECT pg_advisory_xact_lock(%s, %s)", [HISTORY_LOCK, org]),
+        ("SELECT pg_advisory_xact_lock_shared(%s, %s)", [HISTORY_LOCK, org]),
         (
             f"INSERT INTO {table(ContactChange)} (contact_id, contact_id_value, contact_uid, contact_external_id, "
             "version, idempotency_key, organization_id, at, actor, channel, mode, changes) "

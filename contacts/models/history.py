@@ -44,8 +44,8 @@ EVENT_TYPE_CHOICES = sorted(set(EVENT_TYPES.values()))
 class ContactChange(models.Model):
     """One applied change, and the change event it stands for (DESIGN §11: the history is
     the outbox). It names its contact by id, public id and external id as they were then,
-    so an event about a deleted contact still says which one it was; ids grow in commit
-    order within an organization (``contacts.services.history``)."""
+    so an event about a deleted contact still says which one it was. Readers follow it by
+    id up to the settled id (``contacts.services.history``)."""
 
     # History outlives the contact (DESIGN §9: delete): the link is nulled, the id is kept.
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")

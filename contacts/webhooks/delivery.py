@@ -2,8 +2,8 @@
 
 1. **Fan out.** Each active subscription keeps a cursor into its organization's history
    (the outbox); new rows that match its types, fields and excluded actors become
-   deliveries, in one insert per subscription. History ids grow in commit order
-   (``contacts.services.history``), so a cursor never passes a change that commits later.
+   deliveries, in one insert per subscription. It reads up to its organization's settled
+   id (``contacts.services.history``), so a cursor never passes a change still committing.
 2. **Claim.** A worker takes due deliveries with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL;
    SQLite has one writer) and leases them; only the oldest pending delivery of each contact
    and subscription is due, so one contact's events go out in version order. A crashed
@@ -34,6 +34,7 @@ from contacts.auth.keys import decrypt_text
 from contacts.dialects.native import wire
 from contacts.dialects.native.serializers import ChangeEventSerializer
 from contacts.models import ContactChange, DeliveryStatus, WebhookDelivery, WebhookSubscription
+from contacts.services.history import settled_change_ids
 from contacts.webhooks.addresses import AddressRefused, check_url
 
 RETRY_FOR = timedelta(hours=24)
@@ -49,10 +50,9 @@ def new_secret() -> str:
 
 
 def current_position(organization_id: int) -> int:
-    """Where a new subscription starts: after the organization's latest change, so it is
-    sent what changes from now on (ids grow in commit order, so nothing later is skipped)."""
-    latest = ContactChange.objects.filter(organization_id=organization_id).order_by("-id").first()
-    return latest.pk if latest is not None else 0
+    """Where a new subscription starts: after the organization's settled id, so it is sent
+    every change that commits from now on, and none that committed before."""
+    return settled_change_ids([organization_id])[organization_id]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -79,12 +79,18 @@ def fan_out(now: datetime | None = None) -> int:
     not with changes."""
     now = now or timezone.now()
     made = 0
+    # Before the transaction below, which would keep the history locks until it ends.
+    settled = settled_change_ids(
+        WebhookSubscription.objects.filter(active=True).values_list("organization_id", flat=True).distinct()
+    )
     with transaction.atomic():
         subscriptions = list(WebhookSubscription.objects.select_for_update(skip_locked=True).filter(active=True))
         for subscription in subscriptions:
             changes = list(
                 ContactChange.objects.filter(
-                    organization_id=subscription.organization_id, id__gt=subscription.last_change_id
+                    organization_id=subscription.organization_id,
+                    id__gt=subscription.last_change_id,
+                    id__lte=settled.get(subscription.organization_id, 0),
                 ).order_by("id")[:FAN_OUT_BATCH]
             )
             if not changes:

@@ -1,6 +1,8 @@
 """Change events under concurrency (DESIGN §11), on PostgreSQL: a reader that follows the
 feed while singles and batches commit from several threads sees every change exactly once,
-each contact's in version order; two delivery workers send each delivery once."""
+each contact's in version order; writers of one organization commit side by side, and a
+reader (the feed, the webhook fan-out) waits for a change still committing with a lower id
+instead of passing it; two delivery workers send each delivery once."""
 
 import os
 import subprocess
@@ -10,15 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contacts.auth.keys import encrypt_key
-from contacts.models import ContactChange, WebhookDelivery, WebhookSubscription
-from contacts.webhooks.delivery import deliver, new_secret
+from contacts.models import Channel, ContactChange, WebhookDelivery, WebhookSubscription
+from contacts.services import ChangeSet, UpdateMode, apply_update
+from contacts.webhooks.delivery import current_position, deliver, fan_out, new_secret
 from tests import factories
-from tests.dialects.native.helpers import seed_contact
+from tests.dialects.native.helpers import SETUP_ACTOR, seed_contact
 from tests.events.receiver import start_receiver
 
 pytestmark = [
@@ -102,6 +105,89 @@ def test_a_reader_following_the_feed_sees_every_change_once_in_order(org):
     for contact_id in ids:
         versions = [event["version"] for event in seen if event["contact"]["id"] == contact_id]
         assert versions == list(range(1, len(versions) + 1))  # each contact in version order, no gap
+
+
+def retitle(org, contact_id: int, title: str) -> None:
+    apply_update(
+        organization=org,
+        item=ChangeSet(contact_id=contact_id, values={"title": title}),
+        mode=UpdateMode.PARTIAL,
+        actor=SETUP_ACTOR,
+        channel=Channel.NATIVE,
+    )
+
+
+def feed_reader(org, secret: str, after: str):
+    """Reads the feed once after the cursor ``after``; returns what it was given."""
+    client = client_for(secret)
+    return lambda: client.get(f"/rest/changes/{org.pk}?after={after}").json()["changes"]
+
+
+def fan_out_reader(org, secret: str, after: str):
+    """Fans out once to a subscription made before the changes; returns the deliveries' changes."""
+    WebhookSubscription.objects.create(
+        organization=org,
+        url="https://hooks.example.com/in",
+        secret_encrypted=encrypt_key(new_secret()),
+        last_change_id=current_position(org.pk),
+    )
+
+    def read() -> list[dict]:
+        fan_out()
+        return [
+            {"id": change_id}
+            for change_id in WebhookDelivery.objects.order_by("id").values_list("change_id", flat=True)
+        ]
+
+    return read
+
+
+@pytest.mark.parametrize("make_reader", [feed_reader, fan_out_reader], ids=["feed", "fan-out"])
+def test_writers_commit_side_by_side_and_a_reader_waits_for_the_change_still_committing(org, make_reader):
+    secret = factories.make_key(org).secret
+    first, second = (
+        seed_contact(org, external_id=f"s{n}", first_name="A", last_name="B", record_type_name="Employee")
+        for n in range(2)
+    )
+    after = client_for(secret).get(f"/rest/changes/{org.pk}").json()["nextCursor"]
+    read = make_reader(org, secret, after)
+    written, release = threading.Event(), threading.Event()
+
+    def write_and_hold() -> None:
+        """Writes the first contact's change (drawing the lower history id), then holds its
+        transaction open until released."""
+        try:
+            with transaction.atomic():
+                retitle(org, first, "held")
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    held = threading.Thread(target=write_and_hold)
+    held.start()
+    assert written.wait(30)
+    other = threading.Thread(target=lambda: (retitle(org, second, "free"), connection.close()))
+    other.start()
+    other.join(10)
+    assert not other.is_alive()  # a second writer of the organization does not wait for the first
+    committed = list(ContactChange.objects.filter(organization=org, version=2).values_list("id", "contact_id"))
+    assert [contact for _, contact in committed] == [second]  # the held change is not visible yet
+
+    given: list[list[dict]] = []
+    reader = threading.Thread(target=lambda: (given.append(read()), connection.close()))
+    reader.start()
+    reader.join(0.5)
+    assert reader.is_alive()  # it waits for the held change instead of passing its id
+    release.set()
+    held.join(30)
+    reader.join(30)
+
+    changes = list(
+        ContactChange.objects.filter(organization=org, version=2).order_by("id").values_list("id", "contact_id")
+    )
+    assert [contact for _, contact in changes] == [first, second]  # the held change drew the lower id
+    assert [event["id"] for event in given[0]] == [change_id for change_id, _ in changes]
 
 
 def test_two_workers_share_the_deliveries_and_send_each_once(org, settings):

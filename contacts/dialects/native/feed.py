@@ -1,9 +1,9 @@
 """The change feed, ``GET /rest/changes/{organizationId}`` (DESIGN §11): every applied
 change of the organization as an event, oldest first, from an opaque cursor.
 
-Following ``nextCursor`` sees each change exactly once: history ids grow in commit order
-within an organization (``contacts.services.history``), so a change can never commit behind
-a reader's cursor. ``?wait=`` holds the request until something new commits (at most 30 s).
+Following ``nextCursor`` sees each change exactly once: the feed serves history ids only up
+to the organization's settled id (``contacts.services.history``), so a change still
+committing with a lower id is never passed. ``?wait=`` holds the request until something new commits (at most 30 s).
 """
 
 import base64
