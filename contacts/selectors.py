@@ -12,7 +12,6 @@ from attributes.selectors import attribute_values_prefetch
 from attributes.services import validate_attribute_values
 from contacts.ids import parse_id
 from contacts.models import Contact, ContactChange, ContactTag, Organization
-from contacts.services.history import settled_change_ids
 from paths.models import PathDefinition
 from paths.selectors import contact_paths_prefetch
 
@@ -44,15 +43,14 @@ def contact_history(organization: Organization, contact_id: int) -> QuerySet[Con
 
 
 def changes_after(
-    organization: Organization, after: int, limit: int, modes: Iterable[str] | None = None
+    organization: Organization, after: int, up_to: int, limit: int, modes: Iterable[str] | None = None
 ) -> list[ContactChange]:
-    """The organization's next changes after the change ``after``, oldest first, up to its
-    settled id (``contacts.services.history``): a change still committing is left for a
-    later read, so a reader that goes on from the last id it was given skips none."""
-    settled = settled_change_ids([organization.pk])[organization.pk]
-    if settled <= after:
+    """The organization's next changes after the change ``after`` and up to ``up_to``, its
+    settled id (``settled_change_ids``), oldest first: a change still committing is left
+    for a later read, so a reader that goes on from the last id it was given skips none."""
+    if up_to <= after:
         return []
-    changes = ContactChange.objects.filter(organization=organization, id__gt=after, id__lte=settled)
+    changes = ContactChange.objects.filter(organization=organization, id__gt=after, id__lte=up_to)
     if modes is not None:
         changes = changes.filter(mode__in=list(modes))
     return list(changes.order_by("id")[:limit])

@@ -4,6 +4,7 @@ from contacts.foundations.problems import Problem, ProblemCode
 from contacts.models.contact import ENGAGEMENT_FIELDS
 from contacts.models.history import EVENT_TYPE_CHOICES, EVENT_TYPES, Channel
 from contacts.services.engine import BATCH_LIMIT, apply_update, apply_updates, delete_contact, rolled_back
+from contacts.services.history import settled_change_ids
 from contacts.services.membership import MembershipResult, change_group_membership
 from contacts.services.types import (
     Actor,
@@ -38,4 +39,5 @@ __all__ = [
     "change_group_membership",
     "delete_contact",
     "rolled_back",
+    "settled_change_ids",
 ]

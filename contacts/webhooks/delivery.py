@@ -34,7 +34,7 @@ from contacts.auth.keys import decrypt_text
 from contacts.dialects.native import wire
 from contacts.dialects.native.serializers import ChangeEventSerializer
 from contacts.models import ContactChange, DeliveryStatus, WebhookDelivery, WebhookSubscription
-from contacts.services.history import settled_change_ids
+from contacts.services import settled_change_ids
 from contacts.webhooks.addresses import AddressRefused, check_url
 
 RETRY_FOR = timedelta(hours=24)

@@ -1,9 +1,10 @@
 """The change feed, ``GET /rest/changes/{organizationId}`` (DESIGN §11): every applied
 change of the organization as an event, oldest first, from an opaque cursor.
 
-Following ``nextCursor`` sees each change exactly once: the feed serves history ids only up
+Following ``nextCursor`` sees each change exactly once: each read serves history ids only up
 to the organization's settled id (``contacts.services.history``), so a change still
-committing with a lower id is never passed. ``?wait=`` holds the request until something new commits (at most 30 s).
+committing with a lower id is never passed. ``?wait=`` holds the request until something new
+commits (at most 30 s).
 """
 
 import base64
@@ -20,7 +21,7 @@ from contacts.api.access import OrganizationScopedMixin
 from contacts.dialects.native import wire
 from contacts.dialects.native.serializers import ChangeEventSerializer, ChangeFeedSerializer
 from contacts.selectors import changes_after
-from contacts.services import EVENT_TYPES
+from contacts.services import EVENT_TYPES, settled_change_ids
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -112,8 +113,9 @@ class ChangeFeedView(OrganizationScopedMixin, generics.GenericAPIView):
         field filter skipped, so that the next request does not read them again)."""
         events: list[dict] = []
         scanned = 0
+        settled = settled_change_ids([self.organization.pk])[self.organization.pk]
         while len(events) < limit and scanned < SCAN_LIMIT:
-            rows = changes_after(self.organization, cursor, limit if fields is None else MAX_LIMIT, modes)
+            rows = changes_after(self.organization, cursor, settled, limit if fields is None else MAX_LIMIT, modes)
             for row in rows:
                 event = ChangeEventSerializer(row).data
                 scanned += 1
