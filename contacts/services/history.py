@@ -21,7 +21,7 @@ earlier change has committed. For the same reason, a change written after anothe
 always has the higher id.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +36,10 @@ from contacts.services.types import Actor
 #: two-key advisory lock space does not overlap the one-key space other locks use. Writers
 #: take it shared, readers exclusively.
 HISTORY_LOCK = 0x43484E47  # "CHNG"
+
+#: A reader's statement: the history locks of the organizations in the array, exclusively,
+#: one after another in the array's order.
+READERS_LOCK = "SELECT pg_advisory_xact_lock(%s, organization_id) FROM unnest(%s::integer[]) AS organization_id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,29 +95,43 @@ def record_changes(
     )
 
 
-def settled_change_ids(organization_ids: Iterable[int]) -> dict[int, int]:
-    """The newest history id of each organization (0 when it has none) up to which every
-    change has committed: a reader serves ids up to it and later reads on from it.
+def settled_change_ids(read_up_to: Mapping[int, int]) -> dict[int, int]:
+    """For each organization (``{organization id: the id a reader has read up to}``), the
+    newest history id up to which every change has committed: the reader serves the ids
+    after its own up to that one, and its next read goes on from there.
 
-    On PostgreSQL each organization's history lock is taken exclusively, in one statement
-    and in organization id order (so two readers cannot deadlock), in a transaction
-    of its own: called inside another one, the locks are kept, and the organizations'
-    writers kept waiting, until that one ends. The ids are read by the next statement,
-    whose snapshot sees the changes the lock waited for."""
-    wanted = sorted(set(organization_ids))
-    if not wanted:
+    An organization with no change visible after the reader's id is answered with that id,
+    without the lock: there is nothing to serve yet, and what is still committing is read
+    the next time (an idle long poll or webhook worker holds no writer back). For the
+    others, on PostgreSQL, the history locks are taken exclusively in one statement, in
+    organization id order (so two readers cannot deadlock), in a transaction of its own:
+    called inside another one, the locks, and the organizations' writers, are held until
+    that one ends. The ids are then read again by the next statement, whose snapshot sees
+    the changes the locks waited for."""
+    newest = _newest_change_ids(sorted(read_up_to))
+    busy = [pk for pk, newest_id in newest.items() if newest_id > read_up_to[pk]]
+    settled = {pk: read_up_to[pk] for pk in newest if pk not in busy}
+    if busy:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(READERS_LOCK, [HISTORY_LOCK, busy])
+            settled.update(_newest_change_ids(busy))
+    return settled
+
+
+def _newest_change_ids(organization_ids: list[int]) -> dict[int, int]:
+    """The newest history id of each organization that the statement sees (0 for none): one
+    index lookup each, where a GROUP BY would read all of an organization's history."""
+    if not organization_ids:
         return {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, organization_id) FROM unnest(%s::integer[]) AS organization_id",
-                [HISTORY_LOCK, wanted],
-            )
-        # One index lookup per organization (a GROUP BY would read all of its history).
-        newest = f'SELECT %s, (SELECT max(id) FROM "{ContactChange._meta.db_table}" WHERE organization_id = %s)'
-        cursor.execute(" UNION ALL ".join([newest] * len(wanted)), [value for pk in wanted for value in (pk, pk)])
-        settled = dict(cursor.fetchall())
-    return {organization_id: settled[organization_id] or 0 for organization_id in wanted}
+    newest = f'SELECT %s, (SELECT max(id) FROM "{ContactChange._meta.db_table}" WHERE organization_id = %s)'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join([newest] * len(organization_ids)),
+            [value for pk in organization_ids for value in (pk, pk)],
+        )
+        return {pk: newest_id or 0 for pk, newest_id in cursor.fetchall()}
 
 
 def detach_history(organization: Organization, contact_ids: list[int]) -> None:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -52,7 +52,7 @@ def new_secret() -> str:
 def current_position(organization_id: int) -> int:
     """Where a new subscription starts: after the organization's settled id, so it is sent
     every change that commits from now on, and none that committed before."""
-    return settled_change_ids([organization_id])[organization_id]
+    return settled_change_ids({organization_id: 0})[organization_id]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -81,7 +81,12 @@ def fan_out(now: datetime | None = None) -> int:
     made = 0
     # Before the transaction below, which would keep the history locks until it ends.
     settled = settled_change_ids(
-        WebhookSubscription.objects.filter(active=True).values_list("organization_id", flat=True).distinct()
+        dict(
+            WebhookSubscription.objects.filter(active=True)
+            .values_list("organization_id")
+            .annotate(read_up_to=Min("last_change_id"))
+            .order_by()
+        )
     )
     with transaction.atomic():
         subscriptions = list(WebhookSubscription.objects.select_for_update(skip_locked=True).filter(active=True))

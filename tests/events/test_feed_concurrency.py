@@ -190,6 +190,35 @@ def test_writers_commit_side_by_side_and_a_reader_waits_for_the_change_still_com
     assert [event["id"] for event in given[0]] == [change_id for change_id, _ in changes]
 
 
+def test_a_reader_with_nothing_new_to_read_does_not_wait_for_a_change_committing(org):
+    secret = factories.make_key(org).secret
+    contact = seed_contact(org, external_id="i", first_name="A", last_name="B", record_type_name="Employee")
+    client = client_for(secret)
+    after = client.get(f"/rest/changes/{org.pk}").json()["nextCursor"]
+    written, release = threading.Event(), threading.Event()
+
+    def write_and_hold() -> None:
+        try:
+            with transaction.atomic():
+                retitle(org, contact, "held")
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    held = threading.Thread(target=write_and_hold)
+    held.start()
+    try:
+        assert written.wait(30)
+        page = client.get(f"/rest/changes/{org.pk}?after={after}").json()  # answers at once: no lock to wait for
+        assert page == {"changes": [], "nextCursor": after}
+    finally:
+        release.set()
+        held.join(30)
+    [event] = client.get(f"/rest/changes/{org.pk}?after={after}").json()["changes"]
+    assert (event["contact"]["id"], event["version"]) == (contact, 2)
+
+
 def test_two_workers_share_the_deliveries_and_send_each_once(org, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = True
     receiver, server = start_receiver()

@@ -113,7 +113,7 @@ class ChangeFeedView(OrganizationScopedMixin, generics.GenericAPIView):
         field filter skipped, so that the next request does not read them again)."""
         events: list[dict] = []
         scanned = 0
-        settled = settled_change_ids([self.organization.pk])[self.organization.pk]
+        settled = settled_change_ids({self.organization.pk: cursor})[self.organization.pk]
         while len(events) < limit and scanned < SCAN_LIMIT:
             rows = changes_after(self.organization, cursor, settled, limit if fields is None else MAX_LIMIT, modes)
             for row in rows:
