@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,6 +119,31 @@ def retitle(org, contact_id: int, title: str) -> None:
     )
 
 
+@contextmanager
+def change_held_open(org, contact_id: int) -> Iterator[None]:
+    """Inside the block, a change of the contact written in another session is held open:
+    its history id drawn, not committed. It commits as the block ends."""
+    written, release = threading.Event(), threading.Event()
+
+    def write_and_hold() -> None:
+        try:
+            with transaction.atomic():
+                retitle(org, contact_id, "held")
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    held = threading.Thread(target=write_and_hold)
+    held.start()
+    try:
+        assert written.wait(30)
+        yield
+    finally:
+        release.set()
+        held.join(30)
+
+
 def waiting_on_a_history_lock() -> bool:
     """Whether a session of the test database comes to wait on an advisory lock (within 10 s)."""
     deadline = time.monotonic() + 10
@@ -166,36 +193,18 @@ def test_writers_commit_side_by_side_and_a_reader_waits_for_the_change_still_com
     )
     after = client_for(secret).get(f"/rest/changes/{org.pk}").json()["nextCursor"]
     read = make_reader(org, secret, after)
-    written, release = threading.Event(), threading.Event()
-
-    def write_and_hold() -> None:
-        """Writes the first contact's change (drawing the lower history id), then holds its
-        transaction open until released."""
-        try:
-            with transaction.atomic():
-                retitle(org, first, "held")
-                written.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    held = threading.Thread(target=write_and_hold)
-    held.start()
-    assert written.wait(30)
-    other = threading.Thread(target=lambda: (retitle(org, second, "free"), connection.close()))
-    other.start()
-    other.join(10)
-    assert not other.is_alive()  # a second writer of the organization does not wait for the first
-    committed = list(ContactChange.objects.filter(organization=org, version=2).values_list("id", "contact_id"))
-    assert [contact for _, contact in committed] == [second]  # the held change is not visible yet
-
     given: list[list[dict]] = []
     reader = threading.Thread(target=lambda: (given.append(read()), connection.close()))
-    reader.start()
-    assert waiting_on_a_history_lock()  # the reader waits for the held change instead of passing its id
-    assert reader.is_alive()
-    release.set()
-    held.join(30)
+    with change_held_open(org, first):
+        other = threading.Thread(target=lambda: (retitle(org, second, "free"), connection.close()))
+        other.start()
+        other.join(10)
+        assert not other.is_alive()  # a second writer of the organization does not wait for the first
+        committed = list(ContactChange.objects.filter(organization=org, version=2).values_list("contact_id", flat=True))
+        assert committed == [second]  # the held change is not visible yet
+        reader.start()
+        assert waiting_on_a_history_lock()  # the reader waits for the held change instead of passing its id
+        assert reader.is_alive()
     reader.join(30)
 
     changes = list(
@@ -210,26 +219,9 @@ def test_a_reader_with_nothing_new_to_read_does_not_wait_for_a_change_committing
     contact = seed_contact(org, external_id="i", first_name="A", last_name="B", record_type_name="Employee")
     client = client_for(secret)
     after = client.get(f"/rest/changes/{org.pk}").json()["nextCursor"]
-    written, release = threading.Event(), threading.Event()
-
-    def write_and_hold() -> None:
-        try:
-            with transaction.atomic():
-                retitle(org, contact, "held")
-                written.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    held = threading.Thread(target=write_and_hold)
-    held.start()
-    try:
-        assert written.wait(30)
+    with change_held_open(org, contact):
         page = client.get(f"/rest/changes/{org.pk}?after={after}").json()  # answers at once: no lock to wait for
         assert page == {"changes": [], "nextCursor": after}
-    finally:
-        release.set()
-        held.join(30)
     [event] = client.get(f"/rest/changes/{org.pk}?after={after}").json()["changes"]
     assert (event["contact"]["id"], event["version"]) == (contact, 2)
 
