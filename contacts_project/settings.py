@@ -105,12 +105,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_JIT_OFF", True):
+POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if POSTGRESQL:
+    # Django's backend, with a health check that sends nothing (contacts/foundations/postgresql).
+    DATABASES["default"]["ENGINE"] = "contacts.foundations.postgresql"
+if POSTGRESQL and env_bool("DATABASE_JIT_OFF", True):
     # Short statements that merely look costly (correlated subqueries, statistics not yet
     # refreshed after a bulk load) would be JIT-compiled, for tens of milliseconds each time.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+if POSTGRESQL and env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # Parameters travel apart from the statement (server-side binding), and a statement that
     # a connection sends a fifth time is prepared: PostgreSQL does not parse it again. The
     # engine's and the readers' statements keep one text whatever the batch size, so on a

@@ -152,5 +152,5 @@ def _wrk(figure: dict) -> str:
 def _statements(counted: dict) -> str:
     return (
         f"{counted['count']} ({counted['data']} reading or writing data, {counted['transaction_control']} "
-        f"transaction control, {counted['health_check']} health check)"
+        f"transaction control; the connection's health check made {counted['health_checks']} time(s), sending nothing)"
     )
