@@ -9,7 +9,7 @@ from contacts.foundations.emails import _valid, is_email
 from contacts.foundations.problems import ProblemCode
 from contacts.foundations.sql import select
 from contacts.models import Contact
-from contacts.services import ChangeSet, engine
+from contacts.services import ChangeSet, UpdateMode, engine
 from paths.services import _e164, check_ahead
 from tests.engine.builders import apply, create_contacts, full_values
 
@@ -99,3 +99,23 @@ def test_a_batch_checks_ahead_no_more_than_the_caches_keep(monkeypatch):
     engine._check_ahead([ChangeSet(values={"paths": paths}) for _ in range(1000)])
 
     assert len(checked) * 101 >= engine.CHECK_AHEAD_LIMIT > (len(checked) - 1) * 101
+
+
+def test_only_a_batch_checks_ahead_a_single_change_checks_as_it_plans(nested_org, monkeypatch):
+    # The pipeline that overlaps the checks with the load costs a round trip of its own.
+    first, second = create_contacts(nested_org, 2, nested=1)
+    calls = []
+    monkeypatch.setattr(engine, "_check_ahead", lambda items: calls.append(len(items)))
+
+    [alone] = apply(nested_org, [ChangeSet(values={"email": "not an address"}, contact_id=first)], UpdateMode.PARTIAL)
+    together = apply(
+        nested_org,
+        [ChangeSet(values={"title": "A"}, contact_id=first), ChangeSet(values={"title": "B"}, contact_id=second)],
+        UpdateMode.PARTIAL,
+    )
+
+    # SQLite has no load to overlap: its checks are all planning's.
+    assert calls == ([2] if connection.vendor == "postgresql" else [])
+    # The single change's address was still checked, by planning.
+    assert [(problem.location, problem.code) for problem in alone.problems] == [(("email",), ProblemCode.INVALID_EMAIL)]
+    assert [result.status for result in together] == ["updated", "updated"]
