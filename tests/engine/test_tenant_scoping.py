@@ -3,8 +3,6 @@ statement on a table with an organization names it, the rows below a contact are
 only through the contacts an organization-filtered lock returned, and ids of another tenant
 are simply not found (and not locked)."""
 
-import threading
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +11,7 @@ from contacts.models import Contact, ContactChange
 from contacts.services import ChangeSet, ProblemCode, UpdateMode
 from contacts.services.ops import Operation, Select
 from tests.engine.builders import apply, create_contacts, full_values
+from tests.sessions import held_open
 
 #: Tables whose rows carry their organization.
 ORGANIZATION_TABLES = (
@@ -88,29 +87,16 @@ def test_a_batch_of_another_organization_locks_none_of_its_rows(org, other_org):
         org,
         [ChangeSet(values={"external_id": "a", "first_name": "A", "last_name": "A", "record_type_name": "Employee"})],
     )
-    holding, release, results = threading.Event(), threading.Event(), []
+    results = []
 
     def batch_of_the_other_organization() -> None:
-        """Name A's contact in B's batch and keep B's transaction open."""
-        try:
-            with transaction.atomic():
-                changes = [ChangeSet(values={"first_name": "B"}, contact_id=created.contact_id)]
-                results.extend(apply(other_org, changes, mode=UpdateMode.PARTIAL))
-                holding.set()
-                release.wait(10)
-        finally:
-            connection.close()
+        """Name A's contact in B's batch (B's transaction is then held open)."""
+        changes = [ChangeSet(values={"first_name": "B"}, contact_id=created.contact_id)]
+        results.extend(apply(other_org, changes, mode=UpdateMode.PARTIAL))
 
-    thread = threading.Thread(target=batch_of_the_other_organization)
-    thread.start()
-    try:
-        assert holding.wait(10)
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Fails with "could not obtain lock" when B's batch holds A's row.
-            cursor.execute("SELECT id FROM contacts_contact WHERE id = %s FOR UPDATE NOWAIT", [created.contact_id])
-            assert cursor.fetchone() == (created.contact_id,)
-    finally:
-        release.set()
-        thread.join()
+    with held_open(batch_of_the_other_organization), transaction.atomic(), connection.cursor() as cursor:
+        # Fails with "could not obtain lock" when B's batch holds A's row.
+        cursor.execute("SELECT id FROM contacts_contact WHERE id = %s FOR UPDATE NOWAIT", [created.contact_id])
+        assert cursor.fetchone() == (created.contact_id,)
     assert results[0].has(ProblemCode.NOT_FOUND)
     assert Contact.objects.get(pk=created.contact_id).first_name == "A"

@@ -9,12 +9,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -25,6 +24,7 @@ from contacts.webhooks.delivery import current_position, deliver, fan_out, new_s
 from tests import factories
 from tests.dialects.native.helpers import SETUP_ACTOR, seed_contact
 from tests.events.receiver import start_receiver
+from tests.sessions import held_open
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -119,29 +119,10 @@ def retitle(org, contact_id: int, title: str) -> None:
     )
 
 
-@contextmanager
-def change_held_open(org, contact_id: int) -> Iterator[None]:
+def change_held_open(org, contact_id: int) -> AbstractContextManager[None]:
     """Inside the block, a change of the contact written in another session is held open:
     its history id drawn, not committed. It commits as the block ends."""
-    written, release = threading.Event(), threading.Event()
-
-    def write_and_hold() -> None:
-        try:
-            with transaction.atomic():
-                retitle(org, contact_id, "held")
-                written.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    held = threading.Thread(target=write_and_hold)
-    held.start()
-    try:
-        assert written.wait(30)
-        yield
-    finally:
-        release.set()
-        held.join(30)
+    return held_open(lambda: retitle(org, contact_id, "held"))
 
 
 def waiting_on_a_history_lock() -> bool:
