@@ -28,7 +28,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from contacts.foundations.chain import AFTER, Part
-from contacts.foundations.sql import insert_rows
+from contacts.foundations.sql import insert_rows, table
 from contacts.models import Channel, ContactChange, Mode, Organization
 from contacts.services.types import Actor
 
@@ -125,7 +125,7 @@ def _newest_change_ids(organization_ids: list[int]) -> dict[int, int]:
     index lookup each, where a GROUP BY would read all of an organization's history."""
     if not organization_ids:
         return {}
-    newest = f'SELECT %s, (SELECT max(id) FROM "{ContactChange._meta.db_table}" WHERE organization_id = %s)'
+    newest = f"SELECT %s, (SELECT max(id) FROM {table(ContactChange)} WHERE organization_id = %s)"
     with connection.cursor() as cursor:
         cursor.execute(
             " UNION ALL ".join([newest] * len(organization_ids)),
