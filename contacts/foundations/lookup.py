@@ -69,30 +69,43 @@ class Lookup:
         return bool(self.ids or self.names or self.also)
 
 
-def find_all(organization: Model, lookups: Sequence[Lookup | None]) -> list[Named]:
+def find_all(
+    organization: Model, lookups: Sequence[Lookup | None], *, rows: Sequence[Sequence[object]] | None = None
+) -> list[Named]:
     """Every lookup's rows, in one statement for them all (none when nothing is asked); a
-    ``None`` lookup finds nothing. Each kind's rows travel as JSON arrays, so that kinds of
-    different shapes share one ``UNION ALL``."""
-    wanted = [(index, lookup) for index, lookup in enumerate(lookups) if lookup is not None and lookup.wanted]
+    ``None`` lookup finds nothing. ``rows``: what ``lookup_statement`` answered, when another
+    statement carried it (``contacts.services.state.lock_and_load``); nothing is sent then."""
+    if rows is None:
+        statement = lookup_statement(organization, lookups)
+        rows = select(*statement) if statement is not None else []
     found: list[list[Model]] = [[] for _ in lookups]
-    if wanted:
-        arrays = connections["default"].vendor == "postgresql"
-        params: list[object] = []
-        for _, lookup in wanted:
-            params.append(organization.pk)
-            for values in (sorted(lookup.ids), sorted(lookup.names)):
-                if values:
-                    params.extend([values] if arrays else values)
-            params.extend(lookup.also.values())
-        shape = tuple((index, *_shape(lookup, arrays)) for index, lookup in wanted)
-        for index, values in select(_union_sql(shape, arrays), params):
-            found[index].append(_instance(lookups[index].model, json_loaded(values)))
+    for index, values in rows:
+        found[index].append(_instance(lookups[index].model, json_loaded(values)))
     return [
-        Named({row.pk: row for row in rows}, {getattr(row, lookup.name_field): row for row in rows})
+        Named({row.pk: row for row in kind_rows}, {getattr(row, lookup.name_field): row for row in kind_rows})
         if lookup is not None
         else NOTHING
-        for lookup, rows in zip(lookups, found, strict=True)
+        for lookup, kind_rows in zip(lookups, found, strict=True)
     ]
+
+
+def lookup_statement(organization: Model, lookups: Sequence[Lookup | None]) -> tuple[str, list[object]] | None:
+    """The one ``SELECT`` that finds every lookup's rows, and its parameters; None when
+    nothing is asked. Each row is ``kind`` (the lookup's index) and ``found`` (the row's
+    columns as a JSON array), so that kinds of different shapes share one ``UNION ALL``."""
+    wanted = [(index, lookup) for index, lookup in enumerate(lookups) if lookup is not None and lookup.wanted]
+    if not wanted:
+        return None
+    arrays = connections["default"].vendor == "postgresql"
+    params: list[object] = []
+    for _, lookup in wanted:
+        params.append(organization.pk)
+        for values in (sorted(lookup.ids), sorted(lookup.names)):
+            if values:
+                params.extend([values] if arrays else values)
+        params.extend(lookup.also.values())
+    shape = tuple((index, *_shape(lookup, arrays)) for index, lookup in wanted)
+    return _union_sql(shape, arrays), params
 
 
 def _shape(lookup: Lookup, arrays: bool) -> tuple:
@@ -106,17 +119,19 @@ def _shape(lookup: Lookup, arrays: bool) -> tuple:
 def _union_sql(shape: tuple, arrays: bool) -> str:
     selects = []
     for index, model, name_field, id_count, name_count, also in shape:
+        # Columns are qualified, so that each branch reads alike wherever the statement goes.
+        source = table(model)
         conditions = []
         for column, count, cast in (("id", id_count, "bigint"), (name_field, name_count, "text")):
             if count and arrays:
-                conditions.append(f"{quoted(column)} = ANY(CAST(%s AS {cast}[]))")
+                conditions.append(f"{source}.{quoted(column)} = ANY(CAST(%s AS {cast}[]))")
             elif count:
-                conditions.append(f"{quoted(column)} IN ({', '.join(['%s'] * count)})")
-        conditions.extend(f"{quoted(column)} = %s" for column in also)
+                conditions.append(f"{source}.{quoted(column)} IN ({', '.join(['%s'] * count)})")
+        conditions.extend(f"{source}.{quoted(column)} = %s" for column in also)
         columns = [_column(f) for f in _fields(model)]
         selects.append(
-            f"SELECT {index}, {json_array(columns)} FROM {table(model)} "
-            f"WHERE organization_id = %s AND ({' OR '.join(conditions)})"
+            f"SELECT {index} AS kind, {json_array(columns)} AS found FROM {source} "
+            f"WHERE {source}.organization_id = %s AND ({' OR '.join(conditions)})"
         )
     return " UNION ALL ".join(selects)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contacts.foundations.chain import one_statement, pipelined
 from contacts.foundations.emails import is_email
+from contacts.foundations.lookup import lookup_statement
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.foundations.sql import delete_rows
 from contacts.models import Channel, Contact, Mode, Organization
@@ -23,7 +24,7 @@ from contacts.services.history import Entry, detach_history, record_changes
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.parts import item_parts, planned_by_part, write_parts
 from contacts.services.planning import Plan, plan_item
-from contacts.services.resolution import resolve_references
+from contacts.services.resolution import reference_lookups, resolve_references
 from contacts.services.state import StoredContact, delete_links, describe_changes, lock_and_load
 from contacts.services.types import (
     Actor,
@@ -84,12 +85,18 @@ def _apply(
     # Within a caller's transaction (an idempotent request, a dry run's), a savepoint is only
     # needed to undo the engine's own work; an exception unwinds the caller's transaction too.
     with transaction.atomic(savepoint=dry_run or all_or_none):
-        stored = lock_and_load(
+        # What the items name is found by the statement that loads their contacts, unless
+        # an OPS item names what its stored contact holds: then it is found after.
+        lookups = None if any(item.operations for item in items) else reference_lookups(items)
+        stored, found = lock_and_load(
             organization=organization,
             contact_ids=[i.contact_id for i in items if i.contact_id is not None],
             meanwhile=(lambda: _check_ahead(items)) if len(items) > 1 else None,
+            carrying=lookup_statement(organization, lookups) if lookups is not None else None,
         )
-        refs = resolve_references(organization=organization, items=items, stored=stored)
+        if lookups is None:
+            lookups = reference_lookups(items, stored)
+        refs = resolve_references(organization=organization, lookups=lookups, rows=found)
         results: dict[int, ItemResult] = {}
         _plan_and_write(
             organization, items, stored=stored, refs=refs, results=results, mode=mode, actor=actor, channel=channel

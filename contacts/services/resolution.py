@@ -1,4 +1,5 @@
-"""Name-to-id resolution for a whole request or batch: one query for every kind (DESIGN §4).
+"""Name-to-id resolution for a whole request or batch: one query for every kind (DESIGN §4),
+and none of its own when the statement that loads the batch's contacts carries it.
 
 Names resolve within the organization only; when an element carries both an id and a name
 the id wins; every unknown id or name is reported at its location.
@@ -28,16 +29,15 @@ def _names(values: Iterable[object]) -> set[str]:
     return {value for value in values if isinstance(value, str)}
 
 
-def resolve_references(
-    *, organization: Organization, items: Sequence[ChangeSet], stored: Mapping[int, StoredContact] | None = None
-) -> References:
-    """Everything the items refer to, in one query whatever their count and kinds. OPS
-    items also refer to what their stored contact holds (``stored``)."""
+def reference_lookups(items: Sequence[ChangeSet], stored: Mapping[int, StoredContact] | None = None) -> list[Lookup]:
+    """What the items refer to, as one lookup per kind. OPS items also refer to what their
+    stored contact holds (``stored``); the others' lookups need no stored state, so they
+    can be found in the statement that loads it (``contacts.services.engine``)."""
     stored = stored or {}
     values = [_with_operation_references(item, stored.get(item.contact_id)) for item in items]
     # The default record type is only needed when an item creates a contact.
     creates = {"is_default": True} if any(item.contact_id is None for item in items) else {}
-    lookups = [
+    return [
         Lookup(
             RecordType,
             _ids(v.get("record_type_id") for v in values),
@@ -58,7 +58,14 @@ def resolve_references(
             for kind in NESTED_KINDS
         ),
     ]
-    record_types, groups, topics, sources, tags, *nested = find_all(organization, lookups)
+
+
+def resolve_references(
+    *, organization: Organization, lookups: Sequence[Lookup], rows: Sequence[Sequence[object]] | None = None
+) -> References:
+    """Everything ``reference_lookups`` asks for, in one query whatever the items' count and
+    kinds; none when ``rows`` holds its answer already (``find_all``)."""
+    record_types, groups, topics, sources, tags, *nested = find_all(organization, lookups, rows=rows)
     return References(
         record_types=record_types,
         default_record_type=next((row for row in record_types.by_id.values() if row.is_default), None),

@@ -4,13 +4,23 @@ without touching rows, and load many contacts' states in a fixed number of queri
 import datetime
 import functools
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.db import connections
 
 from contacts.foundations.kinds import StoredRow
-from contacts.foundations.sql import among, delete_rows, instances, json_loaded, json_rows, quoted, select, table
+from contacts.foundations.sql import (
+    among,
+    delete_rows,
+    instances,
+    json_loaded,
+    json_nested,
+    json_rows,
+    quoted,
+    select,
+    table,
+)
 from contacts.models import Contact, ContactTag, Organization, Source, Tag
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.validation import SCALARS
@@ -60,24 +70,35 @@ class StoredContact:
 
 
 def lock_and_load(
-    *, organization: Organization, contact_ids: Iterable[int], meanwhile: Callable[[], object] | None = None
-) -> dict[int, StoredContact]:
+    *,
+    organization: Organization,
+    contact_ids: Iterable[int],
+    meanwhile: Callable[[], object] | None = None,
+    carrying: tuple[str, Sequence[object]] | None = None,
+) -> tuple[dict[int, StoredContact], list | None]:
     """Lock the organization's contacts among ``contact_ids`` (``SELECT … FOR UPDATE``, in id
     order so concurrent batches cannot deadlock) and load their relations, in one statement
     whatever the count: each link and nested kind is a JSON column per contact. Ids of other
-    organizations are neither locked nor read. ``meanwhile``: see ``select``."""
+    organizations are neither locked nor read. ``meanwhile``: see ``select``.
+
+    ``carrying``: another ``SELECT`` (its text and parameters) that needs no locked contact,
+    such as the names the items refer to; its rows ride in the first contact's row, one
+    statement and round trip for both. Returns the stored contacts and the carried rows,
+    None when no contact was found to carry them (nor asked)."""
     ids = sorted(set(contact_ids))
     if not ids:
-        return {}
+        return {}, None
     connection = connections["default"]
     listed, params = among(ids)
-    sql = _locking_load_sql(connection.vendor, listed)
-    rows = select(sql, [organization.pk, *params], meanwhile=meanwhile)
+    carried_sql, carried_params = carrying or ("", ())
+    sql = _locking_load_sql(connection.vendor, listed, carried_sql)
+    params = [organization.pk, *params, *carried_params]
+    rows = select(sql, params, meanwhile=meanwhile)
     if connection.vendor == "postgresql" and any(row[_SEEN_VERSION] != row[_VERSION] for row in rows):
         # A contact changed after the statement began (its lock was waited for): its rows
         # below were read as they were before. The locks are held now, so a second reading
         # sees the committed state.
-        rows = select(sql, [organization.pk, *params])
+        rows = select(sql, params)
     contacts = _contacts(rows)
     stored = {}
     for contact, row in zip(contacts, rows, strict=True):
@@ -92,7 +113,9 @@ def lock_and_load(
             nested={name: tuple(stored_row.state for stored_row in kind_rows) for name, kind_rows in nested.items()},
         )
         stored[contact.pk] = StoredContact(contact, state, groups, topics, tags, nested)
-    return stored
+    if carrying is None or not rows:
+        return stored, None
+    return stored, json_loaded(rows[0][_CARRIED]) or []
 
 
 #: A contact's scalars from its instance dict, in SCALARS order (a thousand contacts times
@@ -103,15 +126,18 @@ _CONTACT_FIELDS = len(Contact._meta.concrete_fields)
 _VERSION = next(index for index, f in enumerate(Contact._meta.concrete_fields) if f.attname == "version")
 _SEEN_VERSION, _SOURCE_NAME, _LINKS = _CONTACT_FIELDS, _CONTACT_FIELDS + 1, _CONTACT_FIELDS + 2
 _NESTED = _LINKS + 3
+_CARRIED = _NESTED + len(NESTED_KINDS)
 
 
 @functools.lru_cache(maxsize=64)
-def _locking_load_sql(vendor: str, listed: str) -> str:
+def _locking_load_sql(vendor: str, listed: str, carried: str) -> str:
     """The contacts' columns, locked; the version the statement's snapshot saw (it differs
     when the lock had to wait for another writer); the creating source's name; and the
     group, topic and tag links (tags in their order) and each nested kind's items, each as a
-    JSON column (``[group id | topic id | tag name, link row id]`` pairs for the links).
-    Built once per database and id list shape (PostgreSQL: one array, whatever the count)."""
+    JSON column (``[group id | topic id | tag name, link row id]`` pairs for the links); then,
+    with a ``carried`` statement (``kind``, ``found`` columns), its rows as a JSON array of
+    pairs in the first row only (evaluated once). Built once per database, id list shape
+    (PostgreSQL: one array, whatever the count) and carried statement."""
     columns = ", ".join(quoted(f.column) for f in Contact._meta.concrete_fields)
     on_postgresql = vendor == "postgresql"
     contact = "locked.id"
@@ -129,13 +155,21 @@ def _locking_load_sql(vendor: str, listed: str) -> str:
         f"(SELECT seen.version FROM {table(Contact)} seen WHERE seen.id = {contact})" if on_postgresql else "NULL"
     )
     source_name = f"(SELECT source.name FROM {table(Source)} source WHERE source.id = locked.created_source_id)"
-    loaded = ", ".join([seen_version, source_name, *links, *(kind.load_sql(contact) for kind in NESTED_KINDS)])
+    loaded = [seen_version, source_name, *links, *(kind.load_sql(contact) for kind in NESTED_KINDS)]
+    if carried:
+        pairs = json_rows(
+            f"({carried}) carried",
+            ["carried.kind", json_nested("carried.found")],
+            where="1 = 1",
+            order=["carried.kind"],
+        )
+        loaded.append(f"CASE WHEN row_number() OVER (ORDER BY {contact}) = 1 THEN {pairs} END")
     lock = " FOR UPDATE" if on_postgresql else ""  # SQLite transactions start IMMEDIATE: one writer
     materialized = "MATERIALIZED " if on_postgresql else ""
     return (
         f"WITH locked AS {materialized}(SELECT {columns} FROM {table(Contact)} "
         f"WHERE organization_id = %s AND id {listed} ORDER BY id{lock}) "
-        f"SELECT locked.*, {loaded} FROM locked ORDER BY locked.id"
+        f"SELECT locked.*, {', '.join(loaded)} FROM locked ORDER BY locked.id"
     )
 
 

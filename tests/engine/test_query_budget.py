@@ -16,19 +16,21 @@ SMALL_CONSTANT = 0
 PARTS_EXTRA = WRITE_CHUNKS - 1 if connection.vendor == "postgresql" else 0
 if connection.vendor == "postgresql":
     #: Statements of a batch of FULL updates inside the test's transaction (a request adds
-    #: BEGIN and COMMIT): lock and load; every name resolved (record types, groups, topics,
-    #: tags, path and attribute definitions); every write in one statement
-    #: (contacts/foundations/chain.py), or one per part from CHUNKED_FROM contacts on.
-    FULL_BATCH_STATEMENTS = 3
+    #: BEGIN and COMMIT): lock and load, with every name found in the same statement
+    #: (record types, groups, topics, tags, path and attribute definitions); every write in
+    #: one statement (contacts/foundations/chain.py), or one per part from CHUNKED_FROM
+    #: contacts on.
+    FULL_BATCH_STATEMENTS = 2
     #: Creating (the tags exist): names resolved; external ids taken; the contacts (their
     #: ids are needed); links, tags and addresses in one statement; the paths (their frames
     #: need their ids); frames, attribute values and history in one statement.
     CREATE_BATCH_STATEMENTS = 6
 else:
-    #: SQLite sends each write on its own: lock and load; names resolved; the contacts'
-    #: UPDATE; topic links; tags (stale links out, new links); addresses; paths; quiet time
-    #: frames (as many as before each, rewritten in place); attribute values; history.
-    FULL_BATCH_STATEMENTS = 11
+    #: SQLite sends each write on its own: lock and load, names found with it; the
+    #: contacts' UPDATE; topic links; tags (stale links out, new links); addresses; paths;
+    #: quiet time frames (as many as before each, rewritten in place); attribute values;
+    #: history.
+    FULL_BATCH_STATEMENTS = 10
     #: Creating (the tags exist): names resolved; external ids taken; the contacts; group
     #: links; tag links; addresses, paths, frames, attribute values; history.
     CREATE_BATCH_STATEMENTS = 10

@@ -75,7 +75,7 @@ def create(org, **changes) -> int:
 
 def load(org, contact_id):
     with transaction.atomic():
-        return lock_and_load(organization=org, contact_ids=[contact_id])[contact_id]
+        return lock_and_load(organization=org, contact_ids=[contact_id])[0][contact_id]
 
 
 def exact(value):
@@ -148,4 +148,4 @@ def test_a_contact_without_relations_loads_empty_lists(org):
 def test_other_organizations_contacts_are_not_loaded(org, other_org):
     mine, theirs = factories.make_contact(org), factories.make_contact(other_org)
     with transaction.atomic():
-        assert set(lock_and_load(organization=org, contact_ids=[mine.pk, theirs.pk])) == {mine.pk}
+        assert set(lock_and_load(organization=org, contact_ids=[mine.pk, theirs.pk])[0]) == {mine.pk}

@@ -28,9 +28,10 @@ if connection.vendor == "postgresql":
     # one statement (contacts/foundations/chain.py: the UPDATE, then the history INSERT, which
     # first takes the organization's history lock); COMMIT; the answer (id and version).
     WRITE_ONLY_PATCH = 6
-    # A PATCH naming definitions and changing every kind of nested row adds one statement:
-    # the names resolved, every kind at once; all its writes are still one statement.
-    NESTED_PATCH = WRITE_ONLY_PATCH + 1
+    # A PATCH naming definitions and changing every kind of nested row costs no more: the
+    # names, every kind at once, are found by the statement that locks and loads the contact
+    # (contacts/services/state.py, ``carrying``); all its writes are still one statement.
+    NESTED_PATCH = WRITE_ONLY_PATCH
     # With an Idempotency-Key, within the same transaction: the key's lock, its record
     # looked up, expired records purged, the record stored.
     IDEMPOTENT_PATCH = WRITE_ONLY_PATCH + 4
@@ -42,9 +43,10 @@ else:
     # the history INSERT); its history lock needs no statement, nor does an Idempotency-Key's
     # lock (writers take turns).
     WRITE_ONLY_PATCH = 7
-    # The names resolved (one statement), then one statement per kind of row written (the
-    # quiet time frames rewritten in place: one UPDATE where their number does not change).
-    NESTED_PATCH = 17
+    # The names found while loading, as on PostgreSQL; then one statement per kind of row
+    # written (the quiet time frames rewritten in place: one UPDATE where their number does
+    # not change).
+    NESTED_PATCH = 16
     IDEMPOTENT_PATCH = WRITE_ONLY_PATCH + 3
     PATCH_BEYOND_GET = 5
 DESIGN_PATCH_LIMIT = 8
