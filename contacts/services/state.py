@@ -129,7 +129,7 @@ _NESTED = _LINKS + 3
 _CARRIED = _NESTED + len(NESTED_KINDS)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _locking_load_sql(vendor: str, listed: str, carried: str) -> str:
     """The contacts' columns, locked; the version the statement's snapshot saw (it differs
     when the lock had to wait for another writer); the creating source's name; and the
