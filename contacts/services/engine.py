@@ -86,13 +86,15 @@ def _apply(
     # needed to undo the engine's own work; an exception unwinds the caller's transaction too.
     with transaction.atomic(savepoint=dry_run or all_or_none):
         # What the items name is found by the statement that loads their contacts, unless
-        # an OPS item names what its stored contact holds: then it is found after.
+        # an OPS item names what its stored contact holds (then it is found after), or there
+        # are no contacts to load.
+        contact_ids = [item.contact_id for item in items if item.contact_id is not None]
         lookups = None if any(item.operations for item in items) else reference_lookups(items)
         stored, found = lock_and_load(
             organization=organization,
-            contact_ids=[i.contact_id for i in items if i.contact_id is not None],
+            contact_ids=contact_ids,
             meanwhile=(lambda: _check_ahead(items)) if len(items) > 1 else None,
-            carrying=lookup_statement(organization, lookups) if lookups is not None else None,
+            carrying=lookup_statement(organization, lookups) if lookups is not None and contact_ids else None,
         )
         if lookups is None:
             lookups = reference_lookups(items, stored)
