@@ -26,7 +26,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from attributes.models import AttributeDefinition, ContactAttributeValue
-from contacts.foundations.sql import among, select, table
+from contacts.foundations.sql import among, owned, select, table
 from contacts.models import Address, Contact, ContactTag, Group, Organization, RecordType, Source, Tag
 from paths.models import ContactPath, PathDefinition, QuietTimeFrame, days_from_mask
 
@@ -213,7 +213,7 @@ def _statement(vendor: str) -> tuple[str, list[tuple[int, str, list]]]:
         f"SELECT {columns}, rt.name, src.name, {relations} "
         f"FROM {table(Contact)} c JOIN {table(RecordType)} rt ON rt.id = c.record_type_id "
         f"LEFT JOIN {table(Source)} src ON src.id = c.created_source_id "
-        "WHERE c.organization_id = %s AND c.id {condition} ORDER BY c.id"
+        f"WHERE {owned('c.organization_id')} AND c.id {{condition}} ORDER BY c.id"
     )
     converters = []
     for index, field in enumerate(fields):

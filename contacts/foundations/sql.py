@@ -11,6 +11,7 @@ read and written only through the contacts that an organization-filtered, lockin
 of the same transaction returned (``contacts.services.state.lock_and_load``), by their
 indexed ``contact_id`` or by row ids read that way: a plain id list keeps every plan an
 index scan, whatever the statistics, and the cost with the batch, never the organization.
+Contacts found by id keep to their organization with ``owned``, for the same reason.
 """
 
 import functools
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, JSONField, Model
+from django.db.models import BooleanField, Field, Func, JSONField, Model, Q
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -30,6 +31,31 @@ MAX_PARAMETERS = 60_000
 
 
 Row = dict[str, object]
+
+
+def owned(column: str) -> str:
+    """``column = %s`` (the organization's id) as a condition no index can serve:
+    ``(… = %s) IS TRUE``, for a statement that finds its rows by primary key.
+
+    Its plan is made once for every organization (settings.py: generic plans), from the
+    statistics' average organization. Where many organizations are small, that is a few
+    rows, and reading a few rows from an index that leads with ``organization_id`` looks
+    cheaper than looking each id up: so PostgreSQL would read the organization's rows and
+    keep those among the ids, every contact of a large organization for one update (30 ms
+    for one of 100,000 contacts, against 0.1). Written this way, the condition only filters the
+    rows the ids found, and the cost follows the ids, never the organization's size."""
+    return f"({column} = %s) IS TRUE"
+
+
+class _IsTrue(Func):
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
+
+
+def owned_by(organization_id: int) -> Func:
+    """``owned`` for a queryset that names rows by primary key or another unique column:
+    ``Contact.objects.filter(owned_by(organization.pk), pk__in=ids)``."""
+    return _IsTrue(Q(organization_id=organization_id))
 
 
 def update_rows(
@@ -72,7 +98,7 @@ def _update_sql(vendor: str, model: type[Model], fields: tuple[str, ...], *, sco
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     pk = quote(meta.pk.column)
-    scope = f" AND {table}.organization_id = %s" if scoped else ""
+    scope = f" AND {owned(f'{table}.organization_id')}" if scoped else ""
     if vendor == "postgresql":
         # The rows are found by primary key (index scan on the id list), and each reads its
         # values from one JSON object keyed by id: no join for the planner to misjudge.
@@ -288,7 +314,7 @@ def delete_rows(
     listed, params = among(ids)
     scope = ""
     if organization_id is not None:
-        scope, params = f"{table}.{quoted('organization_id')} = %s AND ", [organization_id, *params]
+        scope, params = owned(f"{table}.{quoted('organization_id')}") + " AND ", [organization_id, *params]
     execute([Part(f"DELETE FROM {table} WHERE {scope}{table}.{quoted(column)} {listed} AND {AFTER}", params)])
 
 

@@ -18,8 +18,9 @@ from contacts.foundations.chain import one_statement, pipelined
 from contacts.foundations.emails import is_email
 from contacts.foundations.lookup import lookup_statement
 from contacts.foundations.problems import Problem, ProblemCode
-from contacts.foundations.sql import delete_rows
+from contacts.foundations.sql import delete_rows, owned_by
 from contacts.models import Channel, Contact, Mode, Organization
+from contacts.selectors import contact_ids_by_external_id
 from contacts.services.history import Entry, detach_history, record_changes
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.parts import item_parts, planned_by_part, write_parts
@@ -216,11 +217,7 @@ def _refuse_external_id_conflicts(
     }
     if not claims:
         return plans
-    holders = dict(
-        Contact.objects.filter(organization=organization, external_id__in=set(claims.values())).values_list(
-            "external_id", "pk"
-        )
-    )
+    holders = contact_ids_by_external_id(organization, claims.values())
     kept, claimed = [], set()
     for plan in plans:
         external_id = claims.get(plan.index)
@@ -349,7 +346,7 @@ def rolled_back() -> Iterator[None]:
 def delete_contact(*, organization: Organization, contact_id: int, actor: Actor, channel: Channel) -> bool:
     """Delete a contact, keeping its history (the link is nulled, the id kept; DESIGN §9).
     Returns False when the organization has no such contact."""
-    contact = Contact.objects.select_for_update().filter(organization=organization, pk=contact_id).first()
+    contact = Contact.objects.select_for_update().filter(owned_by(organization.pk), pk=contact_id).first()
     if contact is None:
         return False
     record_changes(

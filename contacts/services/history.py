@@ -28,7 +28,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from contacts.foundations.chain import AFTER, Part
-from contacts.foundations.sql import insert_rows, table
+from contacts.foundations.sql import insert_rows, owned_by, table
 from contacts.models import Channel, ContactChange, Mode, Organization
 from contacts.services.types import Actor
 
@@ -137,4 +137,4 @@ def _newest_change_ids(organization_ids: list[int]) -> dict[int, int]:
 def detach_history(organization: Organization, contact_ids: list[int]) -> None:
     """History outlives its contact (DESIGN §9): the link is nulled, the id, uid and external
     id stay on each row."""
-    ContactChange.objects.filter(organization=organization, contact_id__in=contact_ids).update(contact=None)
+    ContactChange.objects.filter(owned_by(organization.pk), contact_id__in=contact_ids).update(contact=None)

@@ -5,12 +5,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from contacts.foundations.problems import Problem, ProblemCode
+from contacts.foundations.sql import owned_by
 from contacts.ids import parse_id
 from contacts.models import Channel, Contact, Group, Mode, Organization
+from contacts.selectors import contact_ids_by_external_id
 from contacts.services.history import Entry, record_changes
 from contacts.services.types import Actor, ItemResult, ItemStatus, UpdateRejected
 
@@ -70,12 +72,11 @@ def _lock_contacts(
     wanted_ids = {parse_id(value) for value in contact_ids} - {None}
     wanted_external = {value for value in external_ids if isinstance(value, str) and value}
     contacts = []
-    if wanted_ids or wanted_external:
-        contacts = list(
-            Contact.objects.select_for_update()
-            .filter(Q(pk__in=wanted_ids) | Q(external_id__in=wanted_external), organization=organization)
-            .order_by("pk")
-        )
+    named = wanted_ids | set(contact_ids_by_external_id(organization, wanted_external).values())
+    if named:
+        locked = Contact.objects.select_for_update().filter(owned_by(organization.pk), pk__in=named).order_by("pk")
+        # Locked as they are now: one whose external id changed meanwhile is no longer named by it.
+        contacts = [contact for contact in locked if contact.pk in wanted_ids or contact.external_id in wanted_external]
     found_ids = {contact.pk for contact in contacts}
     found_external = {contact.external_id for contact in contacts}
     for index, value in enumerate(contact_ids):
@@ -106,7 +107,7 @@ def _write_membership(
         contact.version += 1
         contact.updated_at = now
     # The contacts are locked: their versions in memory and in the table move together.
-    Contact.objects.filter(organization=organization, pk__in=ids).update(version=F("version") + 1, updated_at=now)
+    Contact.objects.filter(owned_by(organization.pk), pk__in=ids).update(version=F("version") + 1, updated_at=now)
     entries = []
     for contact in changing:
         before = sorted(current.get(contact.pk, set()))

@@ -17,6 +17,7 @@ from contacts.foundations.sql import (
     json_loaded,
     json_nested,
     json_rows,
+    owned,
     quoted,
     select,
     table,
@@ -168,7 +169,7 @@ def _locking_load_sql(vendor: str, listed: str, carried: str) -> str:
     materialized = "MATERIALIZED " if on_postgresql else ""
     return (
         f"WITH locked AS {materialized}(SELECT {columns} FROM {table(Contact)} "
-        f"WHERE organization_id = %s AND id {listed} ORDER BY id{lock}) "
+        f"WHERE {owned('organization_id')} AND id {listed} ORDER BY id{lock}) "
         f"SELECT locked.*, {', '.join(loaded)} FROM locked ORDER BY locked.id"
     )
 

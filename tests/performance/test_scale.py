@@ -2,20 +2,30 @@
 the batch sends the very same statements whether its organization holds 10 or 2,000 other
 contacts, and no statement needs to read a whole table to find its rows (each can be served
 by an index). ``manage.py benchmark --scale`` measures the time itself at 1,000, 10,000 and
-100,000 contacts."""
+100,000 contacts.
 
+The plans are PostgreSQL's generic plans (settings.py), made once for every organization from
+the statistics' average one. They are checked twice: with this database's statistics (a few
+organizations, one of them large) and with those of a database of many small organizations,
+where a plan that reads the organization's rows and keeps those it wants looks cheapest, and
+reads every row of a large one (``contacts.foundations.sql.owned``)."""
+
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 from django.db import connection, transaction
+from psycopg.adapt import PyFormat, Transformer
+from rest_framework.test import APIClient
 
 from contacts.benchmark.database import fill_organization
-from contacts.benchmark.scenario import ACTOR, Scenario, create_scenario, engine_items, reset_groups
+from contacts.benchmark.scenario import ACTOR, Scenario, create_scenario, engine_items, reset_groups, wire_values
 from contacts.models import Channel, Contact, ContactChange
 from contacts.services import ItemStatus, UpdateMode, apply_updates
+from tests import factories
 from tests.performance.tenancy import Tables
 
 BATCH = 20
@@ -69,17 +79,43 @@ def test_the_batch_sends_the_same_statements_whatever_the_size_of_its_organizati
     assert len(large) == len(small) > 0
 
 
+FEW, MANY = "a few organizations", "many small organizations"
+
+
 @contextmanager
-def planning() -> Iterator[None]:
+def planning(organizations: str = FEW) -> Iterator[None]:
     """A transaction, rolled back, with fresh statistics, in which PostgreSQL prices
-    sequential scans out: a plan that still reads a whole table has no index to use."""
+    sequential scans out: a plan that still reads a whole table has no index to use. With
+    ``MANY``, the statistics say an organization holds twenty rows of each growing tenant
+    table (a distinct organization per 20 rows), as in a database of many small ones."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL enable_seqscan = off")
+                if organizations == MANY:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE with checks pending
+                    for tenant_table in (Contact._meta.db_table, ContactChange._meta.db_table):
+                        cursor.execute(
+                            f'ALTER TABLE "{tenant_table}" ALTER COLUMN organization_id SET (n_distinct = -0.05)'
+                        )
+                        cursor.execute(f'ANALYZE "{tenant_table}"')
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(params=[FEW, MANY])
+def organizations(request) -> str:
+    if request.param == MANY and connection.vendor != "postgresql":
+        pytest.skip("SQLite plans each statement with its values: no plan is shared by organizations")
+    return request.param
+
+
+def wide_statements(sent: list[tuple[str, tuple]], organizations: str) -> dict[str, list[str]]:
+    """The statements among ``sent`` whose plan reads a growing table wide, with how."""
+    with planning(organizations):
+        reads = {sql: wide_reads(sql, params) for sql, params in sent if not re.match(r"(SAVEPOINT|RELEASE)", sql)}
+    return {sql: lines for sql, lines in reads.items() if lines}
 
 
 #: The tables that grow with an organization's contacts: contacts, their history and every
@@ -95,13 +131,37 @@ def narrow(condition: str) -> bool:
     return bool({column.lower() for column in COMPARED.findall(condition)} - {"organization_id"})
 
 
+PREPARED = itertools.count()
+
+
+def parameter_type(value: object) -> str:
+    """The type psycopg sends ``value`` as (``unknown``: the server infers it)."""
+    if value is None:
+        return "unknown"
+    oid = Transformer(connection.connection).get_dumper(value, PyFormat.AUTO).oid
+    if not oid:
+        return "unknown"
+    info = connection.connection.adapters.types[oid]
+    return f"{info.regtype}[]" if oid == info.array_oid else info.regtype
+
+
 def wide_reads(sql: str, params: tuple) -> list[str]:
     """How the statement's plan (not run) reads a growing table in a way that grows with the
-    organization: a whole table, a whole index, or all of the organization's rows."""
+    organization: a whole table, a whole index, or all of the organization's rows.
+
+    On PostgreSQL, the plan the server keeps for the statement, made without its values
+    (settings.py: generic plans): prepared, then explained as executed."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            name = f"checked_{next(PREPARED)}"
+            numbered = iter(range(1, len(params) + 1))
+            prepared = re.sub(r"%%|%s", lambda mark: "%" if mark[0] == "%%" else f"${next(numbered)}", sql)
+            types = ", ".join(map(parameter_type, params))
+            cursor.execute(f"PREPARE {name}{f'({types})' if params else ''} AS {prepared}")
+            arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+            cursor.execute(connection.ops.compose_sql(f"EXPLAIN (FORMAT JSON) EXECUTE {name}{arguments}", params))
             [[document]] = cursor.fetchall()
+            cursor.execute(f"DEALLOCATE {name}")
             plan = document if isinstance(document, list) else json.loads(document)
             return list(_wide_nodes(plan[0]["Plan"]))
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
@@ -134,14 +194,11 @@ def _wide_sqlite_step(detail: str) -> bool:
     return step.group(1) == "SCAN" or not narrow(step.group(3).replace("?", "0"))
 
 
-def test_every_statement_of_the_batch_can_find_its_rows_through_an_index(scenario):
+def test_every_statement_of_the_batch_can_find_its_rows_through_an_index(scenario, organizations):
     fill_organization(scenario.organization, 2000)
     sent = run_batch(scenario, 1)
-    with planning():
-        reads = {sql: wide_reads(sql, params) for sql, params in sent if not re.match(r"(SAVEPOINT|RELEASE)", sql)}
-        transaction.set_rollback(True)
 
-    assert {sql: lines for sql, lines in reads.items() if lines} == {}
+    assert wide_statements(sent, organizations) == {}
 
 
 def test_the_plan_check_sees_reads_of_a_whole_table_or_organization(scenario):
@@ -150,3 +207,80 @@ def test_the_plan_check_sees_reads_of_a_whole_table_or_organization(scenario):
         whole_organization = wide_reads('SELECT id FROM "contacts_contact" WHERE organization_id = %s', (1,))
 
     assert whole_table and whole_organization
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="generic plans are PostgreSQL's")
+def test_with_many_organizations_finding_contacts_by_id_beside_the_organization_reads_it_whole(scenario):
+    """What the checks above would catch: the id list and the organization written as two
+    plain conditions, planned for a database of many small organizations."""
+    fill_organization(scenario.organization, 2000)
+    ids = "{" + ",".join(map(str, scenario.contact_ids[:2])) + "}"
+    statement = 'SELECT id FROM "contacts_contact" WHERE organization_id = %s AND id = ANY(CAST(%s AS bigint[]))'
+
+    with planning(FEW):
+        few = wide_reads(statement, (scenario.organization.pk, ids))
+    with planning(MANY):
+        many = wide_reads(statement, (scenario.organization.pk, ids))
+
+    assert few == []
+    assert many and "organization_id" in many[0]
+
+
+@pytest.fixture
+def client(scenario) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_key(scenario.organization).secret}")
+    return client
+
+
+def contact_path(scenario: Scenario, n: int) -> str:
+    return f"/rest/contacts/{scenario.organization.pk}/{scenario.contact_ids[n]}"
+
+
+def patch_one(client: APIClient, scenario: Scenario) -> Callable[[], None]:
+    response = client.patch(contact_path(scenario, 0), {"title": "Dr"}, format="json")
+    assert response.status_code == 200, response.content
+    return lambda: client.get(contact_path(scenario, 0)).json()["title"] == "Dr"
+
+
+def get_one(client: APIClient, scenario: Scenario) -> Callable[[], None]:
+    response = client.get(contact_path(scenario, 6))
+    assert response.status_code == 200, response.content
+    return lambda: response.json()["externalId"] == "bench-6"
+
+
+def batch_by_external_id(client: APIClient, scenario: Scenario) -> Callable[[], None]:
+    body = [{**wire_values(n, 5), "title": "Dr"} for n in (1, 2)]  # each named by its externalId
+    response = client.put(f"/rest/contacts/{scenario.organization.pk}/batch", body, format="json")
+    assert response.status_code == 200, response.content
+    assert [row["status"] for row in response.json()["results"]] == ["updated", "updated"]
+    return lambda: all(client.get(contact_path(scenario, n)).json()["title"] == "Dr" for n in (1, 2))
+
+
+def join_group(client: APIClient, scenario: Scenario) -> Callable[[], None]:
+    group = scenario.groups[-1]
+    body = {"groupId": group.pk, "contactIds": [scenario.contact_ids[3]], "externalIds": ["bench-4"]}
+    response = client.post(f"/rest/groups/{scenario.organization.pk}/contacts", body, format="json")
+    assert response.status_code == 200, response.content
+    return lambda: all(group.pk in client.get(contact_path(scenario, n)).json()["groups"] for n in (3, 4))
+
+
+def delete_one(client: APIClient, scenario: Scenario) -> Callable[[], None]:
+    response = client.delete(contact_path(scenario, 5))
+    assert response.status_code == 204, response.content
+    return lambda: client.get(contact_path(scenario, 5)).status_code == 404
+
+
+REQUESTS = [patch_one, get_one, batch_by_external_id, join_group, delete_one]
+
+
+@pytest.mark.parametrize("request_", REQUESTS, ids=lambda request_: request_.__name__)
+def test_every_statement_of_a_request_naming_contacts_finds_them_through_an_index(
+    scenario, client, organizations, request_
+):
+    fill_organization(scenario.organization, 2000)
+    with sent_statements() as sent:
+        took_effect = request_(client, scenario)
+
+    assert took_effect()
+    assert wide_statements(sent, organizations) == {}
