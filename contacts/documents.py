@@ -86,12 +86,16 @@ class ContactDocuments:
 
 def _read_selected(organization: Organization, contacts: QuerySet[Contact]) -> list[Document]:
     """Documents of the contacts a (sliced) queryset selects: the queryset's own SQL is the
-    subquery that names them."""
+    subquery that names them. On PostgreSQL its ids are gathered into an array first, then
+    each contact is found by its id: as ``IN (…)`` the contacts were merged with the ids in
+    id order, reading every contact of the organization up to the last one wanted (each
+    chunk of an export read all those before it)."""
     try:
         sql, params = contacts.values("pk").query.sql_with_params()
     except EmptyResultSet:  # an empty slice, or a filter that can select nothing
         return []
-    return _read(organization, f"IN ({sql})", list(params))
+    condition = f"= ANY(ARRAY({sql}))" if connections["default"].vendor == "postgresql" else f"IN ({sql})"
+    return _read(organization, condition, list(params))
 
 
 def _read(organization: Organization, condition: str, params: list[object]) -> list[Document]:

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from contacts.benchmark.database import fill_organization
 from contacts.benchmark.scenario import ACTOR, Scenario, create_scenario, engine_items, reset_groups, wire_values
+from contacts.dialects.spreadsheet import exporter
 from contacts.models import Channel, Contact, ContactChange
 from contacts.services import ItemStatus, UpdateMode, apply_updates
 from tests import factories
@@ -145,25 +146,31 @@ def parameter_type(value: object) -> str:
     return f"{info.regtype}[]" if oid == info.array_oid else info.regtype
 
 
+def generic_plan(sql: str, params: tuple, *, analyze: bool = False) -> dict:
+    """PostgreSQL's plan for the statement as the server keeps it, made without its values
+    (settings.py: generic plans): prepared, then explained as executed (and, with
+    ``analyze``, run)."""
+    name = f"checked_{next(PREPARED)}"
+    numbered = iter(range(1, len(params) + 1))
+    prepared = re.sub(r"%%|%s", lambda mark: "%" if mark[0] == "%%" else f"${next(numbered)}", sql)
+    types = ", ".join(map(parameter_type, params))
+    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE {name}{f'({types})' if params else ''} AS {prepared}")
+        cursor.execute(connection.ops.compose_sql(f"EXPLAIN ({options}) EXECUTE {name}{arguments}", params))
+        [[document]] = cursor.fetchall()
+        cursor.execute(f"DEALLOCATE {name}")
+    plan = document if isinstance(document, list) else json.loads(document)
+    return plan[0]["Plan"]
+
+
 def wide_reads(sql: str, params: tuple) -> list[str]:
     """How the statement's plan (not run) reads a growing table in a way that grows with the
-    organization: a whole table, a whole index, or all of the organization's rows.
-
-    On PostgreSQL, the plan the server keeps for the statement, made without its values
-    (settings.py: generic plans): prepared, then explained as executed."""
+    organization: a whole table, a whole index, or all of the organization's rows."""
+    if connection.vendor == "postgresql":
+        return list(_wide_nodes(generic_plan(sql, params)))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            name = f"checked_{next(PREPARED)}"
-            numbered = iter(range(1, len(params) + 1))
-            prepared = re.sub(r"%%|%s", lambda mark: "%" if mark[0] == "%%" else f"${next(numbered)}", sql)
-            types = ", ".join(map(parameter_type, params))
-            cursor.execute(f"PREPARE {name}{f'({types})' if params else ''} AS {prepared}")
-            arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
-            cursor.execute(connection.ops.compose_sql(f"EXPLAIN (FORMAT JSON) EXECUTE {name}{arguments}", params))
-            [[document]] = cursor.fetchall()
-            cursor.execute(f"DEALLOCATE {name}")
-            plan = document if isinstance(document, list) else json.loads(document)
-            return list(_wide_nodes(plan[0]["Plan"]))
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return [detail for *_, detail in cursor.fetchall() if _wide_sqlite_step(detail)]
 
@@ -284,3 +291,42 @@ def test_every_statement_of_a_request_naming_contacts_finds_them_through_an_inde
 
     assert took_effect()
     assert wide_statements(sent, organizations) == {}
+
+
+def contacts_read(sql: str, params: tuple) -> int:
+    """How many contact rows the statement reads when run with its generic plan: those its
+    scans return and those they pass over (PostgreSQL)."""
+    return sum(_contacts_read(generic_plan(sql, params, analyze=True)))
+
+
+def _contacts_read(node: dict) -> Iterator[int]:
+    if node.get("Relation Name") == Contact._meta.db_table:
+        passed_over = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
+        yield (node["Actual Rows"] + passed_over) * node["Actual Loops"]
+    for child in node.get("Plans", []):
+        yield from _contacts_read(child)
+
+
+def reads_per_statement(sent: list[tuple[str, tuple]]) -> list[int]:
+    """Contact rows read by each statement that reads some, counting statements aside (a count
+    reads what it counts)."""
+    with planning():
+        reads = [
+            contacts_read(sql, params)
+            for sql, params in sent
+            if sql.startswith("SELECT") and "COUNT(*)" not in sql and Contact._meta.db_table in sql
+        ]
+    return [read for read in reads if read]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads counted from PostgreSQL's plans")
+def test_an_export_reads_each_chunk_once(scenario, client, monkeypatch):
+    monkeypatch.setattr(exporter, "CHUNK", 100)
+    fill_organization(scenario.organization, 2000)
+    with sent_statements() as sent:
+        response = client.get(f"/rest/contacts/{scenario.organization.pk}", {"format": "csv"})
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+
+    assert len(lines) == 1 + scenario.size + 2000
+    reads = reads_per_statement(sent)
+    assert len(reads) >= 20 and max(reads) <= 250, reads  # each chunk: 100 ids after the last, then their contacts
