@@ -4,14 +4,13 @@ contact costs a fixed number of queries however many nested rows it has."""
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import CharField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, Lower
 
 from attributes.models import AttributeDefinition, ContactAttributeValue, DataType
 from attributes.selectors import attribute_values_prefetch
 from attributes.services import validate_attribute_values
-from contacts.foundations.sql import owned_by, select, table
+from contacts.foundations.sql import owned_by
 from contacts.ids import parse_id
 from contacts.models import Contact, ContactChange, ContactTag, Organization
 from paths.models import PathDefinition
@@ -56,37 +55,6 @@ def changes_after(
     if modes is not None:
         changes = changes.filter(mode__in=list(modes))
     return list(changes.order_by("id")[:limit])
-
-
-def contact_ids_by_external_id(organization: Organization, external_ids: Iterable[object]) -> dict[str, int]:
-    """``{external id: contact id}`` for the given external ids (one query).
-
-    The (organization, external id) index is partial (an empty external id is no external
-    id): a statement can use it only if it says ``NOT (external_id = '')`` itself, a value
-    its plan cannot count on. On PostgreSQL each external id is also looked up on its own,
-    inside the one statement, a descent of that index per value: ``external_id IN (…)``
-    beside the organization is planned once for every organization (generic plans), to read
-    all of the organization's contacts and keep the wanted ones (see ``owned``)."""
-    wanted = sorted({value for value in external_ids if isinstance(value, str) and value})
-    if not wanted:
-        return {}
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT found.external_id, found.id FROM unnest(CAST(%s AS text[])) AS wanted(value) "
-            f"CROSS JOIN LATERAL (SELECT contact.external_id, contact.id FROM {table(Contact)} contact "
-            "WHERE contact.organization_id = %s AND contact.external_id = wanted.value "
-            f"AND {HAS_EXTERNAL_ID} LIMIT 1) found"
-        )
-        return dict(select(sql, [wanted, organization.pk]))
-    sql = (
-        f"SELECT contact.external_id, contact.id FROM {table(Contact)} contact WHERE contact.organization_id = %s "
-        f"AND contact.external_id IN ({', '.join(['%s'] * len(wanted))}) AND {HAS_EXTERNAL_ID}"
-    )
-    return dict(select(sql, [organization.pk, *wanted]))
-
-
-#: The condition of the (organization, external id) index (contacts/models/contact.py), as written there.
-HAS_EXTERNAL_ID = "NOT (contact.external_id = '')"
 
 
 def spreadsheet_definitions(organization: Organization) -> tuple[list[str], dict[str, str]]:

@@ -1,7 +1,7 @@
 """Demo contacts for ``manage.py demo``, written through the update engine."""
 
+from contacts.foundations.external_ids import contact_ids_by_external_id
 from contacts.models import Channel, Organization
-from contacts.selectors import contact_ids_by_external_id
 from contacts.services import Actor, ChangeSet, UpdateMode, apply_updates
 
 DEMO_CONTACTS: tuple[dict[str, object], ...] = (

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from contacts.foundations.chain import one_statement, pipelined
 from contacts.foundations.emails import is_email
+from contacts.foundations.external_ids import contact_ids_by_external_id
 from contacts.foundations.lookup import lookup_statement
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.foundations.sql import delete_rows, owned_by
 from contacts.models import Channel, Contact, Mode, Organization
-from contacts.selectors import contact_ids_by_external_id
 from contacts.services.history import Entry, detach_history, record_changes
 from contacts.services.kinds import NESTED_KINDS
 from contacts.services.parts import item_parts, planned_by_part, write_parts

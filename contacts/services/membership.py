@@ -8,11 +8,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from contacts.foundations.external_ids import contact_ids_by_external_id
 from contacts.foundations.problems import Problem, ProblemCode
 from contacts.foundations.sql import owned_by
 from contacts.ids import parse_id
 from contacts.models import Channel, Contact, Group, Mode, Organization
-from contacts.selectors import contact_ids_by_external_id
 from contacts.services.history import Entry, record_changes
 from contacts.services.types import Actor, ItemResult, ItemStatus, UpdateRejected
 

@@ -38,8 +38,9 @@ from contacts.dialects.native.serializers import (
 from contacts.dialects.spreadsheet.views import CSVExportMixin, CSVRenderer
 from contacts.documents import ContactDocuments, read_contact
 from contacts.filters import ContactFilter
+from contacts.foundations.external_ids import contact_ids_by_external_id
 from contacts.ids import parse_id
-from contacts.selectors import contact_history, contact_identity, contact_ids_by_external_id, contacts_for_read
+from contacts.selectors import contact_history, contact_identity, contacts_for_read
 from contacts.services import (
     BATCH_LIMIT,
     BatchTooLarge,

@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import Model
 
 from contacts.dialects.spreadsheet.columns import IDENTITY, Header, organization_definitions, read_header
+from contacts.foundations.external_ids import contact_ids_by_external_id
 from contacts.ids import parse_id
-from contacts.selectors import contact_ids_by_external_id
 from contacts.services import BATCH_LIMIT, Actor, Channel, ItemResult, ItemStatus, UpdateMode, apply_updates
 
 
