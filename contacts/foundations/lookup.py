@@ -25,7 +25,16 @@ from django.db.models import (
 )
 
 from contacts.foundations.problems import Location, Problem, ProblemCode
-from contacts.foundations.sql import json_array, json_loaded, json_nested, loaded_instance, quoted, select, table
+from contacts.foundations.sql import (
+    json_array,
+    json_loaded,
+    json_nested,
+    loaded_instance,
+    owned,
+    quoted,
+    select,
+    table,
+)
 from contacts.ids import parse_id
 
 
@@ -99,11 +108,15 @@ def lookup_statement(organization: Model, lookups: Sequence[Lookup | None]) -> t
     arrays = connections["default"].vendor == "postgresql"
     params: list[object] = []
     for _, lookup in wanted:
-        params.append(organization.pk)
-        for values in (sorted(lookup.ids), sorted(lookup.names)):
-            if values:
-                params.extend([values] if arrays else values)
-        params.extend(lookup.also.values())
+        if not arrays:
+            params.extend([organization.pk, *sorted(lookup.ids), *sorted(lookup.names), *lookup.also.values()])
+            continue
+        if lookup.ids:
+            params.extend([organization.pk, sorted(lookup.ids)])
+        if lookup.names:
+            params.extend([sorted(lookup.names), organization.pk])
+        if lookup.also:
+            params.extend([organization.pk, *lookup.also.values()])
     shape = tuple((index, *_shape(lookup, arrays)) for index, lookup in wanted)
     return _union_sql(shape, arrays), params
 
@@ -117,15 +130,15 @@ def _shape(lookup: Lookup, arrays: bool) -> tuple:
 
 @functools.lru_cache(maxsize=256)
 def _union_sql(shape: tuple, arrays: bool) -> str:
+    if arrays:
+        return " UNION ALL ".join(branch for kind in shape for branch in _array_selects(*kind))
     selects = []
     for index, model, name_field, id_count, name_count, also in shape:
         # Columns are qualified, so that each branch reads alike wherever the statement goes.
         source = table(model)
         conditions = []
-        for column, count, cast in (("id", id_count, "bigint"), (name_field, name_count, "text")):
-            if count and arrays:
-                conditions.append(f"{source}.{quoted(column)} = ANY(CAST(%s AS {cast}[]))")
-            elif count:
+        for column, count in (("id", id_count), (name_field, name_count)):
+            if count:
                 conditions.append(f"{source}.{quoted(column)} IN ({', '.join(['%s'] * count)})")
         conditions.extend(f"{source}.{quoted(column)} = %s" for column in also)
         columns = [_column(f) for f in _fields(model)]
@@ -134,6 +147,39 @@ def _union_sql(shape: tuple, arrays: bool) -> str:
             f"WHERE {source}.organization_id = %s AND ({' OR '.join(conditions)})"
         )
     return " UNION ALL ".join(selects)
+
+
+def _array_selects(
+    index: int, model: type[Model], name_field: str, id_count: int, name_count: int, also: tuple[str, ...]
+) -> list[str]:
+    """PostgreSQL: a kind's rows by id, by name and by ``also``, each its own ``SELECT``, each
+    planned whatever the size of the organization (generic plans: ``sql.owned``). The ids
+    drive the primary key, the organization kept by a condition no index serves; each name
+    is looked up on its own, a descent of the (organization, name) index, which a list of
+    names beside the organization would not be: the organization's rows would be read,
+    every tag of an organization to find one. A row found by its id and its name comes
+    twice, to the same effect."""
+    source = table(model)
+    found = json_array([_column(f) for f in _fields(model)])
+    selects = []
+    if id_count:
+        selects.append(
+            f"SELECT {index} AS kind, {found} AS found FROM {source} "
+            f"WHERE {owned(f'{source}.organization_id')} AND {source}.id = ANY(CAST(%s AS bigint[]))"
+        )
+    if name_count:
+        selects.append(
+            f"SELECT {index} AS kind, named.found FROM unnest(CAST(%s AS text[])) AS wanted(value) "
+            f"CROSS JOIN LATERAL (SELECT {found} AS found FROM {source} WHERE {source}.organization_id = %s "
+            f"AND {source}.{quoted(name_field)} = wanted.value LIMIT 1) named"
+        )
+    if also:
+        conditions = " AND ".join(f"{source}.{quoted(column)} = %s" for column in also)
+        selects.append(
+            f"SELECT {index} AS kind, {found} AS found FROM {source} "
+            f"WHERE {source}.organization_id = %s AND {conditions}"
+        )
+    return selects
 
 
 def _fields(model: type[Model]) -> list[Field]:

@@ -18,13 +18,14 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Model
 from psycopg.adapt import PyFormat, Transformer
 from rest_framework.test import APIClient
 
 from contacts.benchmark.database import fill_organization
 from contacts.benchmark.scenario import ACTOR, Scenario, create_scenario, engine_items, reset_groups, wire_values
 from contacts.dialects.spreadsheet import exporter
-from contacts.models import Channel, Contact, ContactChange
+from contacts.models import Channel, Contact, ContactChange, Group, Tag
 from contacts.services import ItemStatus, UpdateMode, apply_updates
 from tests import factories
 from tests.performance.tenancy import Tables
@@ -87,8 +88,9 @@ FEW, MANY = "a few organizations", "many small organizations"
 def planning(organizations: str = FEW) -> Iterator[None]:
     """A transaction, rolled back, with fresh statistics, in which PostgreSQL prices
     sequential scans out: a plan that still reads a whole table has no index to use. With
-    ``MANY``, the statistics say an organization holds twenty rows of each growing tenant
-    table (a distinct organization per 20 rows), as in a database of many small ones."""
+    ``MANY``, the statistics say an organization holds twenty rows of each tenant table that
+    grows (contacts, history, tags, groups: a distinct organization per 20 rows), as in a
+    database of many small ones."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -96,7 +98,7 @@ def planning(organizations: str = FEW) -> Iterator[None]:
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 if organizations == MANY:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE with checks pending
-                    for tenant_table in (Contact._meta.db_table, ContactChange._meta.db_table):
+                    for tenant_table in (model._meta.db_table for model in (Contact, ContactChange, Tag, Group)):
                         cursor.execute(
                             f'ALTER TABLE "{tenant_table}" ALTER COLUMN organization_id SET (n_distinct = -0.05)'
                         )
@@ -293,18 +295,22 @@ def test_every_statement_of_a_request_naming_contacts_finds_them_through_an_inde
     assert wide_statements(sent, organizations) == {}
 
 
-def contacts_read(sql: str, params: tuple) -> int:
-    """How many contact rows the statement reads when run with its generic plan: those its
-    scans return and those they pass over (PostgreSQL)."""
-    return sum(_contacts_read(generic_plan(sql, params, analyze=True)))
+def rows_read(sql: str, params: tuple, model: type[Model] = Contact) -> int:
+    """How many rows of the model's table the statement reads when run with its generic
+    plan: those its scans return and those they pass over (PostgreSQL)."""
+    return sum(_rows_read(generic_plan(sql, params, analyze=True), model._meta.db_table))
 
 
-def _contacts_read(node: dict) -> Iterator[int]:
-    if node.get("Relation Name") == Contact._meta.db_table:
+def _rows_read(node: dict, table: str) -> Iterator[int]:
+    if node.get("Relation Name") == table:
         passed_over = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
         yield (node["Actual Rows"] + passed_over) * node["Actual Loops"]
     for child in node.get("Plans", []):
-        yield from _contacts_read(child)
+        yield from _rows_read(child, table)
+
+
+#: A statement that writes rows (run again to count what it reads, it would write them twice).
+WRITES = re.compile(r'\b(INSERT INTO|UPDATE "|DELETE FROM)')
 
 
 def reads_per_statement(sent: list[tuple[str, tuple]]) -> list[int]:
@@ -312,7 +318,7 @@ def reads_per_statement(sent: list[tuple[str, tuple]]) -> list[int]:
     reads what it counts)."""
     with planning():
         reads = [
-            contacts_read(sql, params)
+            rows_read(sql, params)
             for sql, params in sent
             if sql.startswith("SELECT") and "COUNT(*)" not in sql and Contact._meta.db_table in sql
         ]
@@ -330,3 +336,19 @@ def test_an_export_reads_each_chunk_once(scenario, client, monkeypatch):
     assert len(lines) == 1 + scenario.size + 2000
     reads = reads_per_statement(sent)
     assert len(reads) >= 20 and max(reads) <= 250, reads  # each chunk: 100 ids after the last, then their contacts
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads counted from PostgreSQL's plans")
+@pytest.mark.parametrize(("model", "field"), [(Tag, "tags"), (Group, "groupsName")], ids=["tags", "groups"])
+def test_names_are_found_without_reading_every_row_of_their_kind(scenario, client, organizations, model, field):
+    """Tags are free labels: an organization may hold many thousands. A write that names two
+    reads those, not all of them."""
+    model.objects.bulk_create(model(organization=scenario.organization, name=f"label {n}") for n in range(2000))
+    with sent_statements() as sent:
+        response = client.patch(contact_path(scenario, 0), {field: ["label 7", "label 1999"]}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert {"label 7", "label 1999"} <= set(response.json()[field])
+    with planning(organizations):
+        reads = [rows_read(sql, params, model) for sql, params in sent if not WRITES.search(sql)]
+    assert max(reads) <= 10, reads
