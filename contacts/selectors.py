@@ -77,10 +77,9 @@ def contact_ids_by_key(organization: Organization, column: str, values: Iterable
         wanted = {value for value in wanted if parse_id(value) is not None}
     if not wanted:
         return {}
-    contacts = Contact.objects.filter(organization=organization)
-    if column in ("id", "uid"):
-        # Unique columns: their index finds the rows, whatever the organization's size (``owned``).
-        contacts = Contact.objects.filter(owned_by(organization.pk))
+    # A unique column's index finds the rows, whatever the organization's size (``owned``).
+    scope = owned_by(organization.pk) if column in ("id", "uid") else Q(organization=organization)
+    contacts = Contact.objects.filter(scope)
     if column == "email":
         contacts = contacts.annotate(key=Lower("email")).filter(key__in={value.lower() for value in wanted})
     elif column == "id":
