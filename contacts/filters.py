@@ -5,12 +5,13 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from contacts.ids import MAX_ID
-from contacts.models import Contact
+from contacts.models import EMAIL_KEY, Contact
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
@@ -46,7 +47,7 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
 
 class ContactFilter(django_filters.FilterSet):
     externalId = django_filters.CharFilter(field_name="external_id", help_text="Exact external id.")
-    email = django_filters.CharFilter(field_name="email", lookup_expr="iexact", help_text="Email, any case.")
+    email = django_filters.CharFilter(method="filter_email", help_text="Email, any case.")
     recordTypeId = IdFilter(field_name="record_type_id", help_text="Record type id.")
     groupId = IdFilter(field_name="groups", help_text="Member of this group id.")
     updatedSince = InstantFilter(
@@ -59,6 +60,10 @@ class ContactFilter(django_filters.FilterSet):
     class Meta:
         model = Contact
         fields: list[str] = []
+
+    def filter_email(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
+        # Both sides lowered by the database, so that they agree wherever it lowers only ASCII.
+        return queryset.alias(email_key=EMAIL_KEY).filter(email_key=Lower(Value(value)))
 
     def filter_search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
         condition = Q()

@@ -5,14 +5,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import CharField, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast, Lower
+from django.db.models.functions import Cast
 
 from attributes.models import AttributeDefinition, ContactAttributeValue, DataType
 from attributes.selectors import attribute_values_prefetch
 from attributes.services import validate_attribute_values
+from contacts.foundations.external_ids import contact_ids_by_external_id
 from contacts.foundations.sql import owned_by
 from contacts.ids import parse_id
-from contacts.models import Contact, ContactChange, ContactTag, Organization
+from contacts.models import EMAIL_KEY, Contact, ContactChange, ContactTag, Organization
 from paths.models import PathDefinition
 from paths.selectors import contact_paths_prefetch
 
@@ -77,11 +78,13 @@ def contact_ids_by_key(organization: Organization, column: str, values: Iterable
         wanted = {value for value in wanted if parse_id(value) is not None}
     if not wanted:
         return {}
+    if column == "external_id":
+        return {value: [contact_id] for value, contact_id in contact_ids_by_external_id(organization, wanted).items()}
     # A unique column's index finds the rows, whatever the organization's size (``owned``).
     scope = owned_by(organization.pk) if column in ("id", "uid") else Q(organization=organization)
     contacts = Contact.objects.filter(scope)
     if column == "email":
-        contacts = contacts.annotate(key=Lower("email")).filter(key__in={value.lower() for value in wanted})
+        contacts = contacts.annotate(key=EMAIL_KEY).filter(key__in={value.lower() for value in wanted})
     elif column == "id":
         contacts = contacts.annotate(key=Cast("id", CharField())).filter(pk__in={int(value) for value in wanted})
     elif isinstance(Contact._meta.get_field(column), CharField):

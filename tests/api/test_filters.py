@@ -73,6 +73,13 @@ def test_filter_by_email_ignores_case(org, api_client, people, intruders, email)
     assert listed(api_client, org, email=email) == [people["ada"].pk]
 
 
+def test_filter_by_email_finds_letters_beyond_ascii_as_written(org, api_client, people):
+    emile = factories.make_contact(org, first_name="Émile", last_name="Zola", email="Émile@Example.fr")
+
+    assert listed(api_client, org, email="Émile@Example.fr") == [emile.pk]
+    assert listed(api_client, org, email="Émile@example.FR") == [emile.pk]
+
+
 def test_filter_by_record_type(org, api_client, people):
     assert listed(api_client, org, recordTypeId=people["partner"].pk) == [people["alan"].pk]
 

@@ -323,6 +323,28 @@ def keyed_put(client: APIClient, scenario: Scenario, key: IssuedKey) -> Callable
     return lambda: client.get(contact_path(scenario, 9)).json()["firstName"] == "Ada"
 
 
+def keyed_put_by_email(client: APIClient, scenario: Scenario, key: IssuedKey) -> Callable[[], bool]:
+    email = client.get(contact_path(scenario, 10)).json()["email"]
+    body = {"key_id": "3", "3": email.upper(), "1": "Ada"}  # field 3: the email, matched regardless of case
+    response = APIClient().put("/api/v2/contact", body, format="json", HTTP_X_WSSE=wsse_header(key))
+    assert response.status_code == 200, response.content
+    return lambda: client.get(contact_path(scenario, 10)).json()["firstName"] == "Ada"
+
+
+def list_by_email(client: APIClient, scenario: Scenario, key: IssuedKey) -> Callable[[], bool]:
+    email = client.get(contact_path(scenario, 12)).json()["email"]
+    response = client.get(f"/rest/contacts/{scenario.organization.pk}", {"email": email.upper()})
+    assert response.status_code == 200, response.content
+    return lambda: [contact["id"] for contact in response.json()["results"]] == [scenario.contact_ids[12]]
+
+
+def keyed_put_by_external_id(client: APIClient, scenario: Scenario, key: IssuedKey) -> Callable[[], bool]:
+    body = {"key_id": "50", "50": "bench-11", "1": "Ada"}  # field 50: the external id
+    response = APIClient().put("/api/v2/contact", body, format="json", HTTP_X_WSSE=wsse_header(key))
+    assert response.status_code == 200, response.content
+    return lambda: client.get(contact_path(scenario, 11)).json()["firstName"] == "Ada"
+
+
 REQUESTS = [
     patch_one,
     get_one,
@@ -333,6 +355,9 @@ REQUESTS = [
     external_put,
     legacy_put,
     keyed_put,
+    keyed_put_by_email,
+    list_by_email,
+    keyed_put_by_external_id,
 ]
 
 
